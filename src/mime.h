@@ -34,9 +34,11 @@ struct dr_mime_info {
  * Parses msg (transfer none) and returns the candidate payloads
  * (transfer full: g_ptr_array_unref frees the array and its entries) in
  * document order; at most lim->max_payloads leaves, DR_ERROR_TOO_LARGE
- * beyond.  info (may be NULL) is filled in; free with
- * dr_mime_info_clear().  Returns NULL with DR_ERROR_NOT_A_REPORT when
- * msg is not a message at all.
+ * beyond.  info (may be NULL) is cleared on entry and filled in as soon
+ * as msg parses as a message, so also when the walk then fails with
+ * DR_ERROR_TOO_LARGE; free it with dr_mime_info_clear() in every case.
+ * Returns NULL with DR_ERROR_NOT_A_REPORT when msg is empty or not a
+ * message at all.
  */
 GPtrArray *dr_mime_payloads(const char *msg, gsize len,
 	    const struct dr_limits *lim, struct dr_mime_info *info,
