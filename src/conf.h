@@ -1,1 +1,36 @@
-/* conf */
+/*
+ * conf.h - the configuration file (GKeyFile) and its defaults.
+ *
+ * $(sysconfdir)/dmarc-rua/dmarc-rua.conf, or the file named by --config or
+ * DMARC_RUA_CONFIG.  The default file may be absent; a named one must be
+ * readable.  Every key can be overridden by a command-line flag.
+ */
+#ifndef DR_CONF_H
+#define DR_CONF_H
+
+#include <glib.h>
+
+#include "model.h"
+
+struct dr_conf {
+	char	*path;			/* file read, or NULL */
+	char	*conninfo;		/* [database] conninfo */
+	char	*schema_dir;		/* [paths] schema_dir */
+	struct dr_limits limits;	/* [limits] */
+};
+
+#define DR_CONF_DEFAULT_PATH SYSCONFDIR "/dmarc-rua/dmarc-rua.conf"
+
+/*
+ * Fills conf with defaults, then the file.  path NULL: DMARC_RUA_CONFIG
+ * or the default path, which may be missing.  DR_ERROR_TEMPFAIL when the
+ * file is unreadable or a value is invalid (ingest then defers).
+ */
+gboolean dr_conf_load(struct dr_conf *conf, const char *path,
+	    GError **error);
+void	dr_conf_clear(struct dr_conf *conf);
+
+/* The directory holding the NNN_*.sql migrations. */
+const char *dr_conf_schema_dir(const struct dr_conf *conf);
+
+#endif /* DR_CONF_H */

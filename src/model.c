@@ -100,6 +100,16 @@ dr_record_clear(struct dr_record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
+void
+dr_delivery_clear(struct dr_delivery *dlv)
+{
+	g_free(dlv->recipient);
+	g_free(dlv->queue_id);
+	g_free(dlv->sender);
+	g_free(dlv->message_id);
+	memset(dlv, 0, sizeof(*dlv));
+}
+
 struct dr_report *
 dr_report_new(void)
 {
@@ -166,6 +176,7 @@ dr_limits_init(struct dr_limits *lim)
 	lim->max_records = DR_DEFAULT_MAX_RECORDS;
 	lim->max_field_bytes = DR_DEFAULT_MAX_FIELD_BYTES;
 	lim->time_budget = DR_DEFAULT_TIME_BUDGET;
+	lim->deadline = 0;
 }
 
 gboolean

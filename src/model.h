@@ -89,6 +89,19 @@ struct dr_report {
 	gint64	 message_count;
 };
 
+/*
+ * How a message reached us: what the MTA said on the command line, or
+ * what the header said when it did not.  All may be NULL.
+ */
+struct dr_delivery {
+	char	*recipient;
+	char	*queue_id;
+	char	*sender;
+	char	*message_id;
+};
+
+void	dr_delivery_clear(struct dr_delivery *dlv);
+
 void	dr_record_init(struct dr_record *rec);
 void	dr_record_clear(struct dr_record *rec);
 

@@ -1,1 +1,1134 @@
+/*
+ * store.c - PostgreSQL storage (see store.h for the interface).
+ *
+ * All SQL takes its values as parameters or through COPY; report text is
+ * never spliced into a statement.  Records go in with COPY ... FROM STDIN
+ * in text format, batched in a bounded buffer.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "error.h"
+#include "store.h"
+
+/* Bytes of COPY data collected before they are sent to the server. */
+#define DR_COPY_BATCH	(64 * 1024)
+
+struct dr_store {
+	PGconn	*conn;
+	gboolean retry;			/* last failure: 40001 or 40P01 */
+	gboolean in_copy;
+	gint64	 report;		/* id of the report being copied */
+	gint64	 ordinal;
+	GString	*copy;
+};
+
+/* Turns a failed result (or a connection failure) into a GError. */
+static void
+set_pq_error(struct dr_store *s, const PGresult *res, GError **error,
+    const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+	    : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : NULL;
+	int code = DR_ERROR_TEMPFAIL;
+	char *text;
+
+	if (msg == NULL || *msg == '\0')
+		msg = PQerrorMessage(s->conn);
+	s->retry = state != NULL && (strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0);
+	/*
+	 * Classes 22 (data exception) and 23 (integrity) come from values in
+	 * a report: retrying would not help, so the message is quarantined.
+	 * Everything else (08 connection, 53 resources, 57P shutdown, 40
+	 * transaction rollback, 42 missing schema) is for the MTA to retry.
+	 */
+	if (state != NULL && (strncmp(state, "22", 2) == 0 ||
+	    strncmp(state, "23", 2) == 0))
+		code = DR_ERROR_BAD_DATA;
+	text = g_strchomp(g_strdup(msg));
+	g_set_error(error, DR_ERROR, code, "%s: %s%s%s%s", what,
+	    state ? "SQLSTATE " : "", state ? state : "", state ? " " : "",
+	    text);
+	g_free(text);
+}
+
+/* Runs a statement with text parameters; returns the result or NULL. */
+static PGresult *
+exec_params(struct dr_store *s, const char *sql, int n,
+    const char *const *values, GError **error)
+{
+	PGresult *res;
+	ExecStatusType st;
+
+	g_return_val_if_fail(!s->in_copy, NULL);
+	res = PQexecParams(s->conn, sql, n, NULL, values, NULL, NULL, 0);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		set_pq_error(s, res, error, "database");
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+static gboolean
+exec_ok(struct dr_store *s, const char *sql, int n, const char *const *values,
+    GError **error)
+{
+	PGresult *res = exec_params(s, sql, n, values, error);
+
+	PQclear(res);
+	return res != NULL;
+}
+
+struct dr_store *
+dr_store_open(const char *conninfo, GError **error)
+{
+	const char *keys[4], *vals[4];
+	struct dr_store *s;
+	int n = 0;
+
+	if (conninfo != NULL && *conninfo != '\0') {
+		keys[n] = "dbname";
+		vals[n++] = conninfo;
+	}
+	keys[n] = "fallback_application_name";
+	vals[n++] = "dmarc-rua";
+	keys[n] = "client_encoding";
+	vals[n++] = "UTF8";
+	keys[n] = NULL;
+	vals[n] = NULL;
+
+	s = g_new0(struct dr_store, 1);
+	s->copy = g_string_sized_new(DR_COPY_BATCH + 4096);
+	s->conn = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(s->conn) != CONNECTION_OK) {
+		char *msg = g_strchomp(g_strdup(PQerrorMessage(s->conn)));
+
+		g_set_error(error, DR_ERROR, DR_ERROR_TEMPFAIL,
+		    "cannot connect to the database: %s", msg);
+		g_free(msg);
+		dr_store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+dr_store_close(struct dr_store *s)
+{
+	if (s == NULL)
+		return;
+	PQfinish(s->conn);
+	g_string_free(s->copy, TRUE);
+	g_free(s);
+}
+
+gboolean
+dr_store_should_retry(const struct dr_store *s)
+{
+	return s->retry;
+}
+
+gboolean
+dr_store_begin(struct dr_store *s, GError **error)
+{
+	s->retry = FALSE;
+	return exec_ok(s, "BEGIN", 0, NULL, error);
+}
+
+gboolean
+dr_store_commit(struct dr_store *s, GError **error)
+{
+	return exec_ok(s, "COMMIT", 0, NULL, error);
+}
+
+void
+dr_store_rollback(struct dr_store *s)
+{
+	PGresult *res;
+
+	if (s->in_copy) {
+		PQputCopyEnd(s->conn, "aborted");
+		while ((res = PQgetResult(s->conn)) != NULL)
+			PQclear(res);
+		s->in_copy = FALSE;
+	}
+	if (PQstatus(s->conn) != CONNECTION_OK)
+		return;
+	res = PQexec(s->conn, "ROLLBACK");
+	PQclear(res);
+}
+
+/* --- ingest ----------------------------------------------------------- */
+
+gboolean
+dr_store_customer_for_address(struct dr_store *s, const char *addr,
+    gint64 *customer_id, GError **error)
+{
+	char *lower = g_ascii_strdown(addr, -1);
+	char *plain = NULL;
+	const char *plus, *at;
+	const char *v[2];
+	PGresult *res;
+	gboolean ok = FALSE;
+
+	/* user+tag@domain also reaches user@domain's owner. */
+	at = strrchr(lower, '@');
+	plus = strchr(lower, '+');
+	if (at != NULL && plus != NULL && plus < at)
+		plain = g_strdup_printf("%.*s%s", (int)(plus - lower), lower,
+		    at);
+	v[0] = lower;
+	v[1] = plain ? plain : lower;
+	res = exec_params(s,
+	    "SELECT customer_id FROM customer_address WHERE address = $1 "
+	    "UNION ALL "
+	    "SELECT customer_id FROM customer_address WHERE address = $2 "
+	    "LIMIT 1", 2, v, error);
+	if (res != NULL) {
+		if (PQntuples(res) == 1) {
+			*customer_id = g_ascii_strtoll(PQgetvalue(res, 0, 0),
+			    NULL, 10);
+			ok = TRUE;
+		} else
+			g_set_error(error, DR_ERROR, DR_ERROR_NOT_FOUND,
+			    "no customer owns the mailbox %s", addr);
+	}
+	PQclear(res);
+	g_free(lower);
+	g_free(plain);
+	return ok;
+}
+
+/* Appends a PostgreSQL array literal of strings (NULL elements allowed). */
+static void
+array_literal(GString *out, const char *const *items, guint n)
+{
+	guint i;
+	const char *p;
+
+	g_string_append_c(out, '{');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			g_string_append_c(out, ',');
+		if (items[i] == NULL) {
+			g_string_append(out, "NULL");
+			continue;
+		}
+		g_string_append_c(out, '"');
+		for (p = items[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				g_string_append_c(out, '\\');
+			g_string_append_c(out, *p);
+		}
+		g_string_append_c(out, '"');
+	}
+	g_string_append_c(out, '}');
+}
+
+static char *
+ptr_array_literal(const GPtrArray *a)
+{
+	GString *out = g_string_new(NULL);
+
+	array_literal(out, (const char *const *)a->pdata, a->len);
+	return g_string_free(out, FALSE);
+}
+
+static const char *
+int64_str(char *buf, gsize len, gint64 v)
+{
+	g_snprintf(buf, len, "%" G_GINT64_FORMAT, v);
+	return buf;
+}
+
+gboolean
+dr_store_report_begin(struct dr_store *s, gint64 customer_id,
+    const struct dr_report *rep, const struct dr_delivery *dlv,
+    const char *source_name, gboolean *duplicate, GError **error)
+{
+	char cid[32], begin[32], end[32];
+	char *errors = ptr_array_literal(rep->errors);
+	const char *v[26];
+	PGresult *res;
+	gboolean ok = FALSE;
+
+	*duplicate = FALSE;
+	v[0] = int64_str(cid, sizeof(cid), customer_id);
+	v[1] = rep->org_name ? rep->org_name : "";
+	v[2] = rep->report_id;
+	v[3] = rep->domain;
+	v[4] = int64_str(begin, sizeof(begin), rep->begin);
+	v[5] = int64_str(end, sizeof(end), rep->end);
+	v[6] = rep->email;
+	v[7] = rep->extra_contact_info;
+	v[8] = errors;
+	v[9] = rep->generator;
+	v[10] = rep->xml_namespace;
+	v[11] = rep->version;
+	v[12] = rep->adkim;
+	v[13] = rep->aspf;
+	v[14] = rep->p;
+	v[15] = rep->sp;
+	v[16] = rep->np;
+	v[17] = rep->pct;
+	v[18] = rep->fo;
+	v[19] = rep->testing;
+	v[20] = rep->discovery_method;
+	v[21] = source_name;
+	v[22] = dlv->queue_id;
+	v[23] = dlv->recipient;
+	v[24] = dlv->sender;
+	v[25] = dlv->message_id;
+	/*
+	 * ON CONFLICT DO NOTHING against the report_once constraint: a
+	 * concurrent delivery of the same report waits for ours to commit and
+	 * then finds the row, so exactly one copy survives.  A policy domain
+	 * is foreign when the customer has domains and none of them is the
+	 * domain or a parent of it.
+	 */
+	res = exec_params(s,
+	    "INSERT INTO report (customer_id, org_name, report_id, "
+	    " policy_domain, date_begin, date_end, email, extra_contact_info,"
+	    " errors, generator, xml_namespace, version, adkim, aspf, p, sp,"
+	    " np, pct, fo, testing, discovery_method, source_name, queue_id,"
+	    " recipient, sender, message_id, foreign_domain) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+	    " $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,"
+	    " $26,"
+	    " EXISTS (SELECT 1 FROM customer_domain WHERE customer_id = $1)"
+	    " AND NOT EXISTS (SELECT 1 FROM customer_domain d"
+	    "  WHERE d.customer_id = $1 AND (lower($4) = d.domain OR"
+	    "  right(lower($4), length(d.domain) + 1) = '.' || d.domain))) "
+	    "ON CONFLICT ON CONSTRAINT report_once DO NOTHING RETURNING id",
+	    26, v, error);
+	g_free(errors);
+	if (res == NULL)
+		return FALSE;
+	if (PQntuples(res) == 0) {
+		*duplicate = TRUE;
+		PQclear(res);
+		return TRUE;
+	}
+	s->report = g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	s->ordinal = 0;
+	PQclear(res);
+
+	res = PQexec(s->conn,
+	    "COPY record (report, ordinal, source_ip, source_ip_raw, count,"
+	    " disposition, dkim_eval, spf_eval, reason_type, reason_comment,"
+	    " envelope_to, envelope_from, header_from, dkim_domain,"
+	    " dkim_selector, dkim_result, dkim_human_result, spf_domain,"
+	    " spf_scope, spf_result, spf_human_result, extensions) "
+	    "FROM STDIN");
+	if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN)
+		set_pq_error(s, res, error, "COPY record");
+	else {
+		s->in_copy = TRUE;
+		g_string_truncate(s->copy, 0);
+		ok = TRUE;
+	}
+	PQclear(res);
+	return ok;
+}
+
+/* The COPY text format: backslash escapes, \N for NULL. */
+static void
+copy_field(GString *out, const char *v, gboolean last)
+{
+	const char *p;
+
+	if (v == NULL)
+		g_string_append(out, "\\N");
+	else {
+		for (p = v; *p; p++) {
+			switch (*p) {
+			case '\\':
+				g_string_append(out, "\\\\");
+				break;
+			case '\t':
+				g_string_append(out, "\\t");
+				break;
+			case '\n':
+				g_string_append(out, "\\n");
+				break;
+			case '\r':
+				g_string_append(out, "\\r");
+				break;
+			default:
+				g_string_append_c(out, *p);
+			}
+		}
+	}
+	g_string_append_c(out, last ? '\n' : '\t');
+}
+
+/* An array column built from one member of each element of a GArray. */
+static void
+copy_array(GString *out, GString *tmp, const GArray *a, gsize elt,
+    gsize offset)
+{
+	const char **items = g_newa(const char *, a->len + 1);
+	guint i;
+
+	for (i = 0; i < a->len; i++)
+		items[i] = *(const char *const *)(a->data + i * elt + offset);
+	g_string_truncate(tmp, 0);
+	array_literal(tmp, items, a->len);
+	copy_field(out, tmp->str, FALSE);
+}
+
+static gboolean
+copy_flush(struct dr_store *s, GError **error)
+{
+	if (s->copy->len == 0)
+		return TRUE;
+	if (PQputCopyData(s->conn, s->copy->str, s->copy->len) != 1) {
+		set_pq_error(s, NULL, error, "COPY record");
+		return FALSE;
+	}
+	g_string_truncate(s->copy, 0);
+	return TRUE;
+}
+
+gboolean
+dr_store_record(struct dr_store *s, const struct dr_record *rec,
+    GError **error)
+{
+	char num[32];
+	GString *out = s->copy;
+	GString *tmp;
+
+	g_return_val_if_fail(s->in_copy, FALSE);
+	tmp = g_string_new(NULL);
+	copy_field(out, int64_str(num, sizeof(num), s->report), FALSE);
+	copy_field(out, int64_str(num, sizeof(num), s->ordinal++), FALSE);
+	copy_field(out, rec->source_ip, FALSE);
+	copy_field(out, rec->source_ip_raw, FALSE);
+	copy_field(out, int64_str(num, sizeof(num), rec->count), FALSE);
+	copy_field(out, rec->disposition, FALSE);
+	copy_field(out, rec->dkim_eval, FALSE);
+	copy_field(out, rec->spf_eval, FALSE);
+	copy_array(out, tmp, rec->reasons, sizeof(struct dr_reason),
+	    G_STRUCT_OFFSET(struct dr_reason, type));
+	copy_array(out, tmp, rec->reasons, sizeof(struct dr_reason),
+	    G_STRUCT_OFFSET(struct dr_reason, comment));
+	copy_field(out, rec->envelope_to, FALSE);
+	copy_field(out, rec->envelope_from, FALSE);
+	copy_field(out, rec->header_from, FALSE);
+	copy_array(out, tmp, rec->dkim, sizeof(struct dr_dkim_result),
+	    G_STRUCT_OFFSET(struct dr_dkim_result, domain));
+	copy_array(out, tmp, rec->dkim, sizeof(struct dr_dkim_result),
+	    G_STRUCT_OFFSET(struct dr_dkim_result, selector));
+	copy_array(out, tmp, rec->dkim, sizeof(struct dr_dkim_result),
+	    G_STRUCT_OFFSET(struct dr_dkim_result, result));
+	copy_array(out, tmp, rec->dkim, sizeof(struct dr_dkim_result),
+	    G_STRUCT_OFFSET(struct dr_dkim_result, human_result));
+	copy_array(out, tmp, rec->spf, sizeof(struct dr_spf_result),
+	    G_STRUCT_OFFSET(struct dr_spf_result, domain));
+	copy_array(out, tmp, rec->spf, sizeof(struct dr_spf_result),
+	    G_STRUCT_OFFSET(struct dr_spf_result, scope));
+	copy_array(out, tmp, rec->spf, sizeof(struct dr_spf_result),
+	    G_STRUCT_OFFSET(struct dr_spf_result, result));
+	copy_array(out, tmp, rec->spf, sizeof(struct dr_spf_result),
+	    G_STRUCT_OFFSET(struct dr_spf_result, human_result));
+	copy_field(out, rec->extensions, TRUE);
+	g_string_free(tmp, TRUE);
+	if (out->len >= DR_COPY_BATCH)
+		return copy_flush(s, error);
+	return TRUE;
+}
+
+gboolean
+dr_store_report_end(struct dr_store *s, const struct dr_report *rep,
+    GError **error)
+{
+	char id[32], records[32], messages[32];
+	char *notes;
+	const char *v[5];
+	PGresult *res;
+	gboolean ok;
+
+	g_return_val_if_fail(s->in_copy, FALSE);
+	if (!copy_flush(s, error))
+		return FALSE;
+	s->in_copy = FALSE;
+	if (PQputCopyEnd(s->conn, NULL) != 1) {
+		set_pq_error(s, NULL, error, "COPY record");
+		return FALSE;
+	}
+	ok = TRUE;
+	while ((res = PQgetResult(s->conn)) != NULL) {
+		if (ok && PQresultStatus(res) != PGRES_COMMAND_OK) {
+			set_pq_error(s, res, error, "COPY record");
+			ok = FALSE;
+		}
+		PQclear(res);
+	}
+	if (!ok)
+		return FALSE;
+
+	notes = ptr_array_literal(rep->notes);
+	v[0] = int64_str(id, sizeof(id), s->report);
+	v[1] = int64_str(records, sizeof(records), rep->record_count);
+	v[2] = int64_str(messages, sizeof(messages), rep->message_count);
+	v[3] = notes;
+	v[4] = rep->extensions;
+	ok = exec_ok(s, "UPDATE report SET record_count = $2,"
+	    " message_count = $3, notes = $4, extensions = $5 WHERE id = $1",
+	    5, v, error);
+	g_free(notes);
+	return ok;
+}
+
+gboolean
+dr_store_quarantine(struct dr_store *s, gint64 customer_id,
+    const char *reason, const char *detail, const struct dr_delivery *dlv,
+    const guint8 *raw, gsize len, gsize total, gint64 *id, GError **error)
+{
+	char cid[32], size[32];
+	const char *v[10];
+	int lengths[10] = { 0 }, formats[10] = { 0 };
+	PGresult *res;
+
+	v[0] = customer_id > 0 ? int64_str(cid, sizeof(cid), customer_id)
+	    : NULL;
+	v[1] = reason;
+	v[2] = detail;
+	v[3] = dlv->recipient;
+	v[4] = dlv->queue_id;
+	v[5] = dlv->sender;
+	v[6] = dlv->message_id;
+	v[7] = int64_str(size, sizeof(size), (gint64)total);
+	v[8] = len < total ? "t" : "f";
+	v[9] = (const char *)(raw != NULL ? raw : (const guint8 *)"");
+	lengths[9] = (int)len;
+	formats[9] = 1;
+	res = PQexecParams(s->conn,
+	    "INSERT INTO quarantine (customer_id, reason, detail, recipient,"
+	    " queue_id, sender, message_id, size, truncated, raw) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+	    10, NULL, v, lengths, formats, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		set_pq_error(s, res, error, "quarantine");
+		/* Whatever the server said, the MTA must keep the mail. */
+		if (error && *error)
+			(*error)->code = DR_ERROR_TEMPFAIL;
+		PQclear(res);
+		return FALSE;
+	}
+	if (id != NULL)
+		*id = g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return TRUE;
+}
+
+/* --- operator commands --------------------------------------------------- */
+
+void
+dr_customer_free(struct dr_customer *c)
+{
+	if (c == NULL)
+		return;
+	g_free(c->slug);
+	g_free(c->name);
+	g_free(c->created);
+	g_ptr_array_unref(c->addresses);
+	g_ptr_array_unref(c->domains);
+	g_free(c);
+}
+
+static gboolean
+slug_valid(const char *slug, GError **error)
+{
+	const char *p;
+
+	if (slug[0] == '\0' || strlen(slug) > 63 || slug[0] == '-' ||
+	    slug[0] == '_')
+		goto bad;
+	for (p = slug; *p; p++)
+		if (!(g_ascii_islower(*p) || g_ascii_isdigit(*p) ||
+		    *p == '-' || *p == '_'))
+			goto bad;
+	return TRUE;
+bad:
+	g_set_error(error, DR_ERROR, DR_ERROR_USAGE,
+	    "invalid slug '%s': use 1 to 63 of a-z 0-9 - _, starting with a "
+	    "letter or digit", slug);
+	return FALSE;
+}
+
+gboolean
+dr_store_customer_add(struct dr_store *s, const char *slug, const char *name,
+    GError **error)
+{
+	const char *v[2] = { slug, name };
+	PGresult *res;
+	gboolean ok;
+
+	if (!slug_valid(slug, error))
+		return FALSE;
+	res = exec_params(s, "INSERT INTO customer (slug, name) VALUES ($1, $2)"
+	    " ON CONFLICT (slug) DO NOTHING RETURNING id", 2, v, error);
+	if (res == NULL)
+		return FALSE;
+	ok = PQntuples(res) == 1;
+	if (!ok)
+		g_set_error(error, DR_ERROR, DR_ERROR_CONFLICT,
+		    "customer %s exists already", slug);
+	PQclear(res);
+	return ok;
+}
+
+static GPtrArray *
+split_array(const char *agg)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+	char **parts;
+	int i;
+
+	if (agg == NULL || *agg == '\0')
+		return a;
+	parts = g_strsplit(agg, "\n", -1);
+	for (i = 0; parts[i]; i++)
+		g_ptr_array_add(a, parts[i]);
+	g_free(parts);
+	return a;
+}
+
+#define CUSTOMER_SELECT \
+	"SELECT c.id, c.slug, c.name, to_char(c.created_at AT TIME ZONE 'UTC'," \
+	" 'YYYY-MM-DD HH24:MI:SS'), " \
+	" (SELECT string_agg(address, E'\\n' ORDER BY address)" \
+	"  FROM customer_address a WHERE a.customer_id = c.id)," \
+	" (SELECT string_agg(domain, E'\\n' ORDER BY domain)" \
+	"  FROM customer_domain d WHERE d.customer_id = c.id)," \
+	" (SELECT count(*) FROM report r WHERE r.customer_id = c.id)," \
+	" (SELECT count(*) FROM quarantine q WHERE q.customer_id = c.id) " \
+	"FROM customer c "
+
+static struct dr_customer *
+customer_from_row(PGresult *res, int row)
+{
+	struct dr_customer *c = g_new0(struct dr_customer, 1);
+
+	c->id = g_ascii_strtoll(PQgetvalue(res, row, 0), NULL, 10);
+	c->slug = g_strdup(PQgetvalue(res, row, 1));
+	c->name = g_strdup(PQgetvalue(res, row, 2));
+	c->created = g_strdup(PQgetvalue(res, row, 3));
+	c->addresses = split_array(PQgetvalue(res, row, 4));
+	c->domains = split_array(PQgetvalue(res, row, 5));
+	c->reports = g_ascii_strtoll(PQgetvalue(res, row, 6), NULL, 10);
+	c->quarantined = g_ascii_strtoll(PQgetvalue(res, row, 7), NULL, 10);
+	return c;
+}
+
+struct dr_customer *
+dr_store_customer_get(struct dr_store *s, const char *slug, GError **error)
+{
+	const char *v[1] = { slug };
+	struct dr_customer *c = NULL;
+	PGresult *res;
+
+	res = exec_params(s, CUSTOMER_SELECT "WHERE c.slug = $1", 1, v, error);
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 1)
+		c = customer_from_row(res, 0);
+	else
+		g_set_error(error, DR_ERROR, DR_ERROR_NOT_FOUND,
+		    "no customer %s", slug);
+	PQclear(res);
+	return c;
+}
+
+GPtrArray *
+dr_store_customer_list(struct dr_store *s, GError **error)
+{
+	GPtrArray *list;
+	PGresult *res;
+	int i;
+
+	res = exec_params(s, CUSTOMER_SELECT "ORDER BY c.slug", 0, NULL, error);
+	if (res == NULL)
+		return NULL;
+	list = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)dr_customer_free);
+	for (i = 0; i < PQntuples(res); i++)
+		g_ptr_array_add(list, customer_from_row(res, i));
+	PQclear(res);
+	return list;
+}
+
+/* Runs a one-row-affecting statement; NOT_FOUND when no row was hit. */
+static gboolean
+exec_one(struct dr_store *s, const char *sql, int n, const char *const *v,
+    const char *missing, GError **error)
+{
+	PGresult *res = exec_params(s, sql, n, v, error);
+	gboolean ok;
+
+	if (res == NULL)
+		return FALSE;
+	ok = g_strcmp0(PQcmdTuples(res), "0") != 0;
+	if (!ok)
+		g_set_error_literal(error, DR_ERROR, DR_ERROR_NOT_FOUND,
+		    missing);
+	PQclear(res);
+	return ok;
+}
+
+gboolean
+dr_store_customer_remove(struct dr_store *s, const char *slug,
+    gboolean purge, GError **error)
+{
+	struct dr_customer *c;
+	char id[32];
+	const char *v[1];
+	gboolean ok;
+
+	if (!dr_store_begin(s, error))
+		return FALSE;
+	c = dr_store_customer_get(s, slug, error);
+	if (c == NULL)
+		goto fail;
+	if (!purge && (c->reports > 0 || c->quarantined > 0)) {
+		g_set_error(error, DR_ERROR, DR_ERROR_CONFLICT,
+		    "customer %s has %" G_GINT64_FORMAT " reports and %"
+		    G_GINT64_FORMAT " quarantined mails; use --purge to "
+		    "delete them too", slug, c->reports, c->quarantined);
+		goto fail;
+	}
+	v[0] = int64_str(id, sizeof(id), c->id);
+	/* record rows go with their reports (ON DELETE CASCADE). */
+	ok = exec_ok(s, "DELETE FROM report WHERE customer_id = $1", 1, v,
+	    error) &&
+	    exec_ok(s, "DELETE FROM quarantine WHERE customer_id = $1", 1, v,
+	    error) &&
+	    exec_ok(s, "DELETE FROM customer WHERE id = $1", 1, v, error) &&
+	    dr_store_commit(s, error);
+	if (!ok)
+		goto fail;
+	dr_customer_free(c);
+	return TRUE;
+fail:
+	dr_customer_free(c);
+	dr_store_rollback(s);
+	return FALSE;
+}
+
+static gboolean
+address_valid(const char *addr, GError **error)
+{
+	const char *at = strrchr(addr, '@');
+	const char *p;
+
+	for (p = addr; *p; p++)
+		if ((guchar)*p <= ' ' || *p == '<' || *p == '>' || *p == ',')
+			break;
+	if (at == NULL || at == addr || at[1] == '\0' || *p != '\0') {
+		g_set_error(error, DR_ERROR, DR_ERROR_USAGE,
+		    "invalid mailbox '%s': expected local@domain", addr);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+dr_store_address_add(struct dr_store *s, const char *slug, const char *addr,
+    GError **error)
+{
+	char *lower;
+	const char *v[2];
+	PGresult *res;
+	gboolean ok = FALSE;
+
+	if (!address_valid(addr, error))
+		return FALSE;
+	lower = g_ascii_strdown(addr, -1);
+	v[0] = slug;
+	v[1] = lower;
+	res = exec_params(s,
+	    "WITH c AS (SELECT id FROM customer WHERE slug = $1),"
+	    " ins AS (INSERT INTO customer_address (address, customer_id)"
+	    "  SELECT $2, id FROM c ON CONFLICT (address) DO NOTHING"
+	    "  RETURNING customer_id) "
+	    "SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM ins),"
+	    " (SELECT k.slug FROM customer_address a JOIN customer k"
+	    "  ON k.id = a.customer_id WHERE a.address = $2)", 2, v, error);
+	if (res != NULL) {
+		if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
+			g_set_error(error, DR_ERROR, DR_ERROR_NOT_FOUND,
+			    "no customer %s", slug);
+		else if (strcmp(PQgetvalue(res, 0, 1), "1") == 0 ||
+		    strcmp(PQgetvalue(res, 0, 2), slug) == 0)
+			ok = TRUE;
+		else
+			g_set_error(error, DR_ERROR, DR_ERROR_CONFLICT,
+			    "mailbox %s belongs to customer %s", lower,
+			    PQgetvalue(res, 0, 2));
+	}
+	PQclear(res);
+	g_free(lower);
+	return ok;
+}
+
+gboolean
+dr_store_address_remove(struct dr_store *s, const char *slug,
+    const char *addr, GError **error)
+{
+	char *lower = g_ascii_strdown(addr, -1);
+	const char *v[2] = { slug, lower };
+	gboolean ok;
+
+	ok = exec_one(s, "DELETE FROM customer_address a USING customer c"
+	    " WHERE c.id = a.customer_id AND c.slug = $1 AND a.address = $2",
+	    2, v, "no such mailbox for this customer", error);
+	g_free(lower);
+	return ok;
+}
+
+static char *
+domain_normalise(const char *domain, GError **error)
+{
+	char *d = g_ascii_strdown(domain, -1);
+	const char *p;
+	gsize n;
+
+	g_strstrip(d);
+	n = strlen(d);
+	if (n > 0 && d[n - 1] == '.')
+		d[--n] = '\0';
+	for (p = d; *p; p++)
+		if (!(g_ascii_isalnum(*p) || *p == '-' || *p == '.' ||
+		    *p == '_'))
+			break;
+	if (n == 0 || n > 253 || *p != '\0' || d[0] == '.' ||
+	    strstr(d, "..") != NULL) {
+		g_set_error(error, DR_ERROR, DR_ERROR_USAGE,
+		    "invalid domain '%s' (use A-labels for IDNs)", domain);
+		g_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+gboolean
+dr_store_domain_add(struct dr_store *s, const char *slug, const char *domain,
+    GError **error)
+{
+	char *d = domain_normalise(domain, error);
+	const char *v[2];
+	gboolean ok;
+
+	if (d == NULL)
+		return FALSE;
+	v[0] = slug;
+	v[1] = d;
+	ok = exec_one(s, "INSERT INTO customer_domain (customer_id, domain)"
+	    " SELECT id, $2 FROM customer WHERE slug = $1"
+	    " ON CONFLICT DO NOTHING", 2, v, NULL, NULL);
+	/* Zero rows: either no customer or the domain was there already. */
+	if (!ok) {
+		struct dr_customer *c = dr_store_customer_get(s, slug, error);
+
+		ok = c != NULL;
+		dr_customer_free(c);
+	}
+	g_free(d);
+	return ok;
+}
+
+gboolean
+dr_store_domain_remove(struct dr_store *s, const char *slug,
+    const char *domain, GError **error)
+{
+	char *d = domain_normalise(domain, error);
+	const char *v[2];
+	gboolean ok;
+
+	if (d == NULL)
+		return FALSE;
+	v[0] = slug;
+	v[1] = d;
+	ok = exec_one(s, "DELETE FROM customer_domain x USING customer c"
+	    " WHERE c.id = x.customer_id AND c.slug = $1 AND x.domain = $2",
+	    2, v, "no such domain for this customer", error);
+	g_free(d);
+	return ok;
+}
+
+void
+dr_quarantined_free(struct dr_quarantined *q)
+{
+	if (q == NULL)
+		return;
+	g_free(q->received);
+	g_free(q->customer);
+	g_free(q->reason);
+	g_free(q->detail);
+	g_free(q->recipient);
+	g_free(q->queue_id);
+	g_free(q->sender);
+	g_free(q->message_id);
+	if (q->raw)
+		g_bytes_unref(q->raw);
+	g_free(q);
+}
+
+#define QUARANTINE_SELECT \
+	"SELECT q.id, to_char(q.received_at AT TIME ZONE 'UTC'," \
+	" 'YYYY-MM-DD HH24:MI:SS'), c.slug, q.reason, q.detail, q.recipient," \
+	" q.queue_id, q.sender, q.message_id, q.size, q.truncated " \
+	"FROM quarantine q LEFT JOIN customer c ON c.id = q.customer_id "
+
+static char *
+nullable(PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL :
+	    g_strdup(PQgetvalue(res, row, col));
+}
+
+static struct dr_quarantined *
+quarantined_from_row(PGresult *res, int row)
+{
+	struct dr_quarantined *q = g_new0(struct dr_quarantined, 1);
+
+	q->id = g_ascii_strtoll(PQgetvalue(res, row, 0), NULL, 10);
+	q->received = nullable(res, row, 1);
+	q->customer = nullable(res, row, 2);
+	q->reason = nullable(res, row, 3);
+	q->detail = nullable(res, row, 4);
+	q->recipient = nullable(res, row, 5);
+	q->queue_id = nullable(res, row, 6);
+	q->sender = nullable(res, row, 7);
+	q->message_id = nullable(res, row, 8);
+	q->size = g_ascii_strtoll(PQgetvalue(res, row, 9), NULL, 10);
+	q->truncated = PQgetvalue(res, row, 10)[0] == 't';
+	return q;
+}
+
+GPtrArray *
+dr_store_quarantine_list(struct dr_store *s, const char *reason,
+    const char *customer, GError **error)
+{
+	const char *v[2] = { reason, customer };
+	GPtrArray *list;
+	PGresult *res;
+	int i;
+
+	res = exec_params(s, QUARANTINE_SELECT
+	    "WHERE ($1::text IS NULL OR q.reason = $1)"
+	    " AND ($2::text IS NULL OR c.slug = $2) "
+	    "ORDER BY q.received_at DESC, q.id DESC", 2, v, error);
+	if (res == NULL)
+		return NULL;
+	list = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)dr_quarantined_free);
+	for (i = 0; i < PQntuples(res); i++)
+		g_ptr_array_add(list, quarantined_from_row(res, i));
+	PQclear(res);
+	return list;
+}
+
+struct dr_quarantined *
+dr_store_quarantine_get(struct dr_store *s, gint64 id, GError **error)
+{
+	char num[32];
+	const char *v[1] = { int64_str(num, sizeof(num), id) };
+	struct dr_quarantined *q = NULL;
+	PGresult *res;
+
+	res = exec_params(s, QUARANTINE_SELECT "WHERE q.id = $1", 1, v, error);
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) != 1) {
+		g_set_error(error, DR_ERROR, DR_ERROR_NOT_FOUND,
+		    "no quarantine entry %" G_GINT64_FORMAT, id);
+		PQclear(res);
+		return NULL;
+	}
+	q = quarantined_from_row(res, 0);
+	PQclear(res);
+	res = PQexecParams(s->conn, "SELECT raw FROM quarantine WHERE id = $1",
+	    1, NULL, v, NULL, NULL, 1);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1) {
+		set_pq_error(s, res, error, "quarantine");
+		PQclear(res);
+		dr_quarantined_free(q);
+		return NULL;
+	}
+	q->raw = g_bytes_new(PQgetvalue(res, 0, 0), PQgetlength(res, 0, 0));
+	PQclear(res);
+	return q;
+}
+
+gboolean
+dr_store_quarantine_drop(struct dr_store *s, gint64 id, GError **error)
+{
+	char num[32];
+	const char *v[1] = { int64_str(num, sizeof(num), id) };
+
+	return exec_one(s, "DELETE FROM quarantine WHERE id = $1", 1, v,
+	    "no such quarantine entry", error);
+}
+
+gboolean
+dr_store_quarantine_update(struct dr_store *s, gint64 id, const char *reason,
+    const char *detail, GError **error)
+{
+	char num[32];
+	const char *v[3] = { int64_str(num, sizeof(num), id), reason, detail };
+
+	return exec_one(s, "UPDATE quarantine SET reason = $2, detail = $3"
+	    " WHERE id = $1", 3, v, "no such quarantine entry", error);
+}
+
+/* --- migrations ------------------------------------------------------------ */
+
+/* Sorted list of NNN_*.sql in dir; the number is the version. */
+static GPtrArray *
+migration_files(const char *dir, GError **error)
+{
+	GPtrArray *files;
+	const char *name;
+	GDir *d;
+
+	d = g_dir_open(dir, 0, error);
+	if (d == NULL) {
+		if (error && *error) {
+			(*error)->domain = DR_ERROR;
+			(*error)->code = DR_ERROR_TEMPFAIL;
+		}
+		return NULL;
+	}
+	files = g_ptr_array_new_with_free_func(g_free);
+	while ((name = g_dir_read_name(d)) != NULL)
+		if (g_ascii_isdigit(name[0]) && g_str_has_suffix(name, ".sql"))
+			g_ptr_array_add(files, g_strdup(name));
+	g_dir_close(d);
+	g_ptr_array_sort(files, (GCompareFunc)g_strcmp0);
+	if (files->len == 0) {
+		g_set_error(error, DR_ERROR, DR_ERROR_TEMPFAIL,
+		    "no migrations in %s", dir);
+		g_ptr_array_unref(files);
+		return NULL;
+	}
+	return files;
+}
+
+static int
+migration_version(const char *file)
+{
+	return (int)g_ascii_strtoll(file, NULL, 10);
+}
+
+static gboolean
+ensure_migration_table(struct dr_store *s, GError **error)
+{
+	return exec_ok(s, "CREATE TABLE IF NOT EXISTS schema_migration ("
+	    " version integer PRIMARY KEY, name text NOT NULL,"
+	    " applied_at timestamptz NOT NULL DEFAULT now())", 0, NULL, error);
+}
+
+gboolean
+dr_store_schema_status(struct dr_store *s, const char *dir, int *current,
+    GPtrArray **pending, GError **error)
+{
+	GPtrArray *files;
+	PGresult *res;
+	guint i;
+
+	*current = 0;
+	*pending = NULL;
+	files = migration_files(dir, error);
+	if (files == NULL)
+		return FALSE;
+	res = exec_params(s, "SELECT coalesce(max(version), 0) FROM"
+	    " schema_migration", 0, NULL, NULL);
+	if (res != NULL) {
+		*current = (int)g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL,
+		    10);
+		PQclear(res);
+	}
+	*pending = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; i < files->len; i++) {
+		const char *f = files->pdata[i];
+
+		if (migration_version(f) > *current)
+			g_ptr_array_add(*pending, g_strdup(f));
+	}
+	g_ptr_array_unref(files);
+	return TRUE;
+}
+
+gboolean
+dr_store_migrate(struct dr_store *s, const char *dir, int *applied,
+    GError **error)
+{
+	GPtrArray *files;
+	guint i;
+	int n = 0;
+	gboolean ok = TRUE;
+
+	files = migration_files(dir, error);
+	if (files == NULL)
+		return FALSE;
+	for (i = 0; ok && i < files->len; i++) {
+		const char *f = files->pdata[i];
+		char *path = g_build_filename(dir, f, NULL);
+		char *sql = NULL, num[32];
+		const char *v[2] = { int64_str(num, sizeof(num),
+		    migration_version(f)), f };
+		PGresult *res;
+
+		/*
+		 * A transaction-level advisory lock serialises concurrent
+		 * migrations; each migration is applied at most once.
+		 */
+		ok = g_file_get_contents(path, &sql, NULL, error) &&
+		    dr_store_begin(s, error) &&
+		    exec_ok(s, "SELECT pg_advisory_xact_lock(7489)", 0, NULL,
+		    error) && ensure_migration_table(s, error);
+		if (ok) {
+			res = exec_params(s, "SELECT 1 FROM schema_migration"
+			    " WHERE version = $1", 1, v, error);
+			ok = res != NULL;
+			if (ok && PQntuples(res) == 0) {
+				PGresult *r2 = PQexec(s->conn, sql);
+
+				if (PQresultStatus(r2) != PGRES_COMMAND_OK &&
+				    PQresultStatus(r2) != PGRES_TUPLES_OK) {
+					set_pq_error(s, r2, error, f);
+					ok = FALSE;
+				}
+				PQclear(r2);
+				ok = ok && exec_ok(s, "INSERT INTO"
+				    " schema_migration (version, name)"
+				    " VALUES ($1, $2)", 2, v, error);
+				if (ok)
+					n++;
+			}
+			PQclear(res);
+		}
+		if (ok)
+			ok = dr_store_commit(s, error);
+		else
+			dr_store_rollback(s);
+		g_free(sql);
+		g_free(path);
+	}
+	g_ptr_array_unref(files);
+	if (applied != NULL)
+		*applied = n;
+	return ok;
+}
