@@ -88,9 +88,17 @@ tempfail(const char *queue_id, GError *error)
 {
 	char *clean = dr_log_clean(error->message, 200);
 	char *qid = dr_log_clean(queue_id ? queue_id : "NOQUEUE", 40);
+	char *line = g_strdup(error->message);
+	char *p;
 
-	/* The line goes into the MTA's log and a DSN: keep it short. */
-	printf("4.3.0 %s\n", error->message);
+	/* The line goes into the MTA's log and a DSN: one short line. */
+	for (p = line; *p; p++)
+		if (!g_ascii_isprint(*p))
+			*p = ' ';
+	if (p - line > 200)
+		line[200] = '\0';
+	printf("4.3.0 %s\n", line);
+	g_free(line);
 	fflush(stdout);
 	dr_log(LOG_WARNING, "%s: status=deferred reason=\"%s\"", qid, clean);
 	g_free(clean);

@@ -144,7 +144,7 @@ on_stream(struct dr_stream *stream, const char *name, gpointer user,
 		g_error_free(e);
 		return TRUE;
 	}
-	g_propagate_error(error, e);
+	g_propagate_error(error, g_steal_pointer(&e));
 	return FALSE;
 }
 
@@ -393,7 +393,7 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 	}
 	if (e != NULL) {
 		if (dr_error_is_tempfail(e)) {
-			g_propagate_error(error, e);
+			g_propagate_error(error, g_steal_pointer(&e));
 			goto out;
 		}
 		ok = quarantine(&in, msg, len, total, dr_error_reason(e->code),

@@ -49,7 +49,7 @@ dr_log_clean(const char *s, gsize max)
 	for (i = 0; s[i] != '\0' && i < max; i++) {
 		guchar c = (guchar)s[i];
 
-		if (c > 0x20 && c < 0x7f && c != '"' && c != '\\')
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
 			g_string_append_c(out, (char)c);
 		else
 			g_string_append_printf(out, "\\x%02x", c);
@@ -64,6 +64,10 @@ dr_log_kv(GString *line, const char *key, const char *value)
 {
 	char *clean = dr_log_clean(value, 80);
 
-	g_string_append_printf(line, " %s=%s", key, clean);
+	/* Quotes are escaped by dr_log_clean, so quoting is unambiguous. */
+	if (strchr(clean, ' ') != NULL || *clean == '\0')
+		g_string_append_printf(line, " %s=\"%s\"", key, clean);
+	else
+		g_string_append_printf(line, " %s=%s", key, clean);
 	g_free(clean);
 }

@@ -16,13 +16,16 @@ void	dr_log_open(const char *ident, gboolean to_stderr);
 void	dr_log(int priority, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /*
- * Printable ASCII copy of s (transfer full): bytes outside 0x21..0x7e, and
+ * Printable ASCII copy of s (transfer full): bytes outside 0x20..0x7e, and
  * '"' and '\\', become \xNN; cut at max bytes of input with "..." added.
  * NULL gives "-".
  */
 char	*dr_log_clean(const char *s, gsize max);
 
-/* Appends " key=value" with value cleaned (max 80 bytes) to line. */
+/*
+ * Appends " key=value" with value cleaned (max 80 bytes) to line, in
+ * double quotes when it holds a space or is empty.
+ */
 void	dr_log_kv(GString *line, const char *key, const char *value);
 
 #endif /* DR_LOG_H */

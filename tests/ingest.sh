@@ -112,7 +112,7 @@ make_mail "$WORK/log.xml.gz" dmarc.acme@rua.test >"$WORK/log.eml"
 "$DR_BIN" ingest -v --recipient dmarc.acme@rua.test --queue-id 7QX9 <"$WORK/log.eml" >/dev/null 2>"$WORK/log.err"
 is "-v: one log line per report on stderr" "$(wc -l <"$WORK/log.err" | tr -d ' ')" 1
 check "log line: queue id first, then key=value" grep -q '^dmarc-rua: 7QX9: status=stored org=' "$WORK/log.err"
-check "log line: CR, LF and CSI from org_name escaped" grep -q 'org=Evil\\x0d\\x0aDec\\x20.*\\xc2\\x9b' "$WORK/log.err"
+check "log line: CR, LF and CSI from org_name escaped" grep -q 'org="Evil\\x0d\\x0aDec  1.*\\xc2\\x9b' "$WORK/log.err"
 check "log line: records and messages" grep -q 'records=1 messages=12$' "$WORK/log.err"
 
 done_testing
