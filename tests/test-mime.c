@@ -16,9 +16,9 @@
 
 #include "error.h"
 #include "mime.h"
+#include "testutil.h"
 
 #define FIXTURES	SRCDIR "/tests/fixtures/mime/"
-#define CORPUS		SRCDIR "/../shared/corpus"
 
 #define MBOX_FROM	"From sender@example Sat Jan  1 00:00:00 2026\n"
 
@@ -476,27 +476,23 @@ test_corpus(void)
 	static const char zip[] = "PK\3\4";
 	GError *error = NULL;
 	const char *name;
+	char *corpus;
 	GPtrArray *pl;
 	GDir *dir;
 	char *path, *msg;
 	gsize len;
 	guint seen = 0;
 
-	if (!g_file_test(CORPUS, G_FILE_TEST_IS_DIR)) {
-		if (g_strcmp0(g_getenv("CI"), "true") == 0)
-			g_test_fail_printf("corpus %s is absent under CI",
-			    CORPUS);
-		else
-			g_test_skip("corpus " CORPUS " is absent");
+	corpus = dr_test_corpus();
+	if (corpus == NULL)
 		return;
-	}
-	dir = g_dir_open(CORPUS, 0, &error);
+	dir = g_dir_open(corpus, 0, &error);
 	g_assert_no_error(error);
 	while ((name = g_dir_read_name(dir)) != NULL) {
 		if (!g_str_has_suffix(name, ".eml"))
 			continue;
 		g_test_message("corpus file %s", name);
-		path = g_build_filename(CORPUS, name, NULL);
+		path = g_build_filename(corpus, name, NULL);
 		g_file_get_contents(path, &msg, &len, &error);
 		g_assert_no_error(error);
 		pl = parse(msg, len, DR_DEFAULT_MAX_PAYLOADS, NULL, &error);
@@ -517,6 +513,7 @@ test_corpus(void)
 		seen++;
 	}
 	g_dir_close(dir);
+	g_free(corpus);
 	g_assert_cmpuint(seen, >, 0);
 }
 
