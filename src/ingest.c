@@ -386,8 +386,13 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 		if (!dr_error_is_tempfail(e) || !dr_store_should_retry(s) ||
 		    attempt == DR_INGEST_ATTEMPTS)
 			break;
-		dr_log(LOG_INFO, "%s: retrying after %s", queue_id(&in),
-		    e->message);
+		{
+			char *why = dr_log_clean(e->message, 200);
+
+			dr_log(LOG_INFO, "%s: status=retrying reason=\"%s\"",
+			    queue_id(&in), why);
+			g_free(why);
+		}
 		g_clear_error(&e);
 		g_usleep(g_random_int_range(10, 200) * 1000);
 	}
