@@ -284,7 +284,7 @@ quarantine(struct ingest *in, const guint8 *msg, gsize len, gsize total,
 		*g_utf8_offset_to_pointer(clean, DR_MAX_DETAIL) = '\0';
 	if (in->opts->replay != 0) {
 		if (!dr_store_quarantine_update(in->store, in->opts->replay,
-		    reason, clean, error)) {
+		    in->customer, reason, clean, error)) {
 			g_free(clean);
 			return FALSE;
 		}

@@ -88,6 +88,13 @@ exec_ok(struct dr_store *s, const char *sql, int n, const char *const *values,
 	return res != NULL;
 }
 
+static void
+ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 struct dr_store *
 dr_store_open(const char *conninfo, GError **error)
 {
@@ -109,6 +116,8 @@ dr_store_open(const char *conninfo, GError **error)
 	s = g_new0(struct dr_store, 1);
 	s->copy = g_string_sized_new(DR_COPY_BATCH + 4096);
 	s->conn = PQconnectdbParams(keys, vals, 1);
+	/* Server notices ("already exists, skipping") are not for users. */
+	PQsetNoticeProcessor(s->conn, ignore_notice, NULL);
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		char *msg = g_strchomp(g_strdup(PQerrorMessage(s->conn)));
 
@@ -189,10 +198,9 @@ dr_store_customer_for_address(struct dr_store *s, const char *addr,
 	v[0] = lower;
 	v[1] = plain ? plain : lower;
 	res = exec_params(s,
-	    "SELECT customer_id FROM customer_address WHERE address = $1 "
-	    "UNION ALL "
-	    "SELECT customer_id FROM customer_address WHERE address = $2 "
-	    "LIMIT 1", 2, v, error);
+	    "SELECT customer_id FROM customer_address"
+	    " WHERE address IN ($1, $2) ORDER BY address = $1 DESC LIMIT 1",
+	    2, v, error);
 	if (res != NULL) {
 		if (PQntuples(res) == 1) {
 			*customer_id = g_ascii_strtoll(PQgetvalue(res, 0, 0),
@@ -306,8 +314,9 @@ dr_store_report_begin(struct dr_store *s, gint64 customer_id,
 	    " $26,"
 	    " EXISTS (SELECT 1 FROM customer_domain WHERE customer_id = $1)"
 	    " AND NOT EXISTS (SELECT 1 FROM customer_domain d"
-	    "  WHERE d.customer_id = $1 AND (lower($4) = d.domain OR"
-	    "  right(lower($4), length(d.domain) + 1) = '.' || d.domain))) "
+	    "  WHERE d.customer_id = $1 AND (rtrim(lower($4), '.') = d.domain"
+	    "  OR right(rtrim(lower($4), '.'), length(d.domain) + 1) ="
+	    "  '.' || d.domain))) "
 	    "ON CONFLICT ON CONSTRAINT report_once DO NOTHING RETURNING id",
 	    26, v, error);
 	g_free(errors);
@@ -811,8 +820,8 @@ domain_normalise(const char *domain, GError **error)
 		if (!(g_ascii_isalnum(*p) || *p == '-' || *p == '.' ||
 		    *p == '_'))
 			break;
-	if (n == 0 || n > 253 || *p != '\0' || d[0] == '.' ||
-	    strstr(d, "..") != NULL) {
+	if (n == 0 || d[n - 1] == '.' || n > 253 || *p != '\0' ||
+	    d[0] == '.' || d[0] == '-' || strstr(d, "..") != NULL) {
 		g_set_error(error, DR_ERROR, DR_ERROR_USAGE,
 		    "invalid domain '%s' (use A-labels for IDNs)", domain);
 		g_free(d);
@@ -983,14 +992,16 @@ dr_store_quarantine_drop(struct dr_store *s, gint64 id, GError **error)
 }
 
 gboolean
-dr_store_quarantine_update(struct dr_store *s, gint64 id, const char *reason,
-    const char *detail, GError **error)
+dr_store_quarantine_update(struct dr_store *s, gint64 id, gint64 customer_id,
+    const char *reason, const char *detail, GError **error)
 {
-	char num[32];
-	const char *v[3] = { int64_str(num, sizeof(num), id), reason, detail };
+	char num[32], cid[32];
+	const char *v[4] = { int64_str(num, sizeof(num), id), reason, detail,
+	    customer_id > 0 ? int64_str(cid, sizeof(cid), customer_id) : NULL };
 
-	return exec_one(s, "UPDATE quarantine SET reason = $2, detail = $3"
-	    " WHERE id = $1", 3, v, "no such quarantine entry", error);
+	return exec_one(s, "UPDATE quarantine SET reason = $2, detail = $3,"
+	    " customer_id = coalesce($4, customer_id) WHERE id = $1", 4, v,
+	    "no such quarantine entry", error);
 }
 
 /* --- migrations ------------------------------------------------------------ */

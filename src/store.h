@@ -129,9 +129,13 @@ struct dr_quarantined *dr_store_quarantine_get(struct dr_store *s,
 	    gint64 id, GError **error);
 gboolean dr_store_quarantine_drop(struct dr_store *s, gint64 id,
 	    GError **error);
-/* Updates reason and detail after a replay that failed again. */
+/*
+ * Updates reason and detail after a replay that failed again, and the
+ * customer when one is known now (customer_id > 0).
+ */
 gboolean dr_store_quarantine_update(struct dr_store *s, gint64 id,
-	    const char *reason, const char *detail, GError **error);
+	    gint64 customer_id, const char *reason, const char *detail,
+	    GError **error);
 
 /* --- migrations ------------------------------------------------------------ */
 

@@ -49,7 +49,12 @@ id=$(sql "SELECT id FROM quarantine")
 is "replay that fails again: exit 1" "$?" 1
 check "  ... says why" grep -q 'still quarantined: unknown-recipient' "$WORK/out"
 is "  ... and keeps the entry" "$(sql "SELECT count(*) FROM quarantine")" 1
-check "quarantine show" sh -c "'$DR_BIN' quarantine show $id | grep -q 'reason      unknown-recipient'"
+sql "UPDATE quarantine SET recipient = 'rua@later.test'" >/dev/null
+"$DR_BIN" customer add later --name Later --address rua@later.test --domain later.test >/dev/null
+"$DR_BIN" quarantine replay "$id" >"$WORK/out"
+is "replay that fails for another reason: exit 1" "$?" 1
+is "  ... records the new reason and the customer now known" "$(sql "SELECT q.reason, c.slug FROM quarantine q JOIN customer c ON c.id = q.customer_id")" "not-a-report|later"
+check "quarantine show" sh -c "'$DR_BIN' quarantine show $id | grep -q 'reason      not-a-report'"
 check "quarantine drop" "$DR_BIN" quarantine drop "$id"
 is "  ... removes it" "$(sql "SELECT count(*) FROM quarantine")" 0
 "$DR_BIN" quarantine drop 999999 2>/dev/null
