@@ -44,5 +44,6 @@ int	dr_cmd_ingest(int argc, char **argv);
 int	dr_cmd_customer(int argc, char **argv);
 int	dr_cmd_quarantine(int argc, char **argv);
 int	dr_cmd_db(int argc, char **argv);
+int	dr_cmd_render(int argc, char **argv);
 
 #endif /* DR_CLI_H */

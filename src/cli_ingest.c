@@ -165,6 +165,8 @@ dr_cmd_ingest(int argc, char **argv)
 	    (gint64)cli.conf.limits.time_budget * G_USEC_PER_SEC;
 	signal(SIGALRM, on_alarm);
 	alarm(cli.conf.limits.time_budget + DR_HARD_MARGIN);
+	/* The server starts a backend while the message is read and parsed. */
+	store = dr_store_start(cli.db ? cli.db : cli.conf.conninfo);
 
 	if (file != NULL) {
 		int fd = g_open(file, O_RDONLY | O_CLOEXEC, 0);
@@ -192,11 +194,6 @@ dr_cmd_ingest(int argc, char **argv)
 		}
 	}
 
-	store = dr_cli_store(&cli, &error);
-	if (store == NULL) {
-		status = tempfail(dlv.queue_id, error);
-		goto out;
-	}
 	opts.limits = &cli.conf.limits;
 	opts.delivery = &dlv;
 	opts.customer = customer;

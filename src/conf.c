@@ -61,6 +61,27 @@ fail(GError **error, GError *cause, const char *path)
 	return FALSE;
 }
 
+/* An optional unsigned key; *out keeps its default when absent. */
+static gboolean
+get_uint(GKeyFile *kf, const char *group, const char *key, guint64 min,
+    guint64 max, guint *out, GError **error)
+{
+	char *s = g_key_file_get_value(kf, group, key, NULL);
+	guint64 v;
+	gboolean ok;
+
+	if (s == NULL)
+		return TRUE;
+	ok = g_ascii_string_to_unsigned(g_strstrip(s), 10, min, max, &v,
+	    error);
+	if (ok)
+		*out = (guint)v;
+	else
+		g_prefix_error(error, "[%s] %s: ", group, key);
+	g_free(s);
+	return ok;
+}
+
 gboolean
 dr_conf_load(struct dr_conf *conf, const char *path, GError **error)
 {
@@ -71,6 +92,8 @@ dr_conf_load(struct dr_conf *conf, const char *path, GError **error)
 
 	memset(conf, 0, sizeof(*conf));
 	dr_limits_init(&conf->limits);
+	conf->keep_days = DR_CONF_DEFAULT_KEEP_DAYS;
+	conf->jobs = DR_CONF_DEFAULT_JOBS;
 	if (path == NULL)
 		path = g_getenv("DMARC_RUA_CONFIG");
 	if (path == NULL) {
@@ -92,6 +115,15 @@ dr_conf_load(struct dr_conf *conf, const char *path, GError **error)
 	    NULL);
 	conf->schema_dir = g_key_file_get_string(kf, "paths", "schema_dir",
 	    NULL);
+	conf->template_dir = g_key_file_get_string(kf, "paths",
+	    "template_dir", NULL);
+	conf->output_dir = g_key_file_get_string(kf, "render", "output_dir",
+	    NULL);
+	if (!get_uint(kf, "render", "keep_days", 1, 100000, &conf->keep_days,
+	    &e) || !get_uint(kf, "render", "jobs", 1, 64, &conf->jobs, &e)) {
+		g_key_file_free(kf);
+		return fail(error, e, path);
+	}
 	for (i = 0; i < G_N_ELEMENTS(limit_keys); i++) {
 		const struct limit_key *k = &limit_keys[i];
 		char *s = g_key_file_get_value(kf, "limits", k->key, NULL);
@@ -119,6 +151,8 @@ dr_conf_clear(struct dr_conf *conf)
 	g_free(conf->path);
 	g_free(conf->conninfo);
 	g_free(conf->schema_dir);
+	g_free(conf->template_dir);
+	g_free(conf->output_dir);
 	memset(conf, 0, sizeof(*conf));
 }
 
@@ -132,4 +166,16 @@ dr_conf_schema_dir(const struct dr_conf *conf)
 	if (conf->schema_dir != NULL)
 		return conf->schema_dir;
 	return PKGDATADIR "/schema";
+}
+
+const char *
+dr_conf_template_dir(const struct dr_conf *conf)
+{
+	const char *env = g_getenv("DMARC_RUA_TEMPLATE_DIR");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if (conf->template_dir != NULL)
+		return conf->template_dir;
+	return PKGDATADIR "/templates";
 }

@@ -16,8 +16,16 @@ struct dr_conf {
 	char	*path;			/* file read, or NULL */
 	char	*conninfo;		/* [database] conninfo */
 	char	*schema_dir;		/* [paths] schema_dir */
+	char	*template_dir;		/* [paths] template_dir */
+	char	*output_dir;		/* [render] output_dir */
+	guint	 keep_days;		/* [render] keep_days */
+	guint	 jobs;			/* [render] jobs */
 	struct dr_limits limits;	/* [limits] */
 };
+
+#define DR_CONF_DEFAULT_OUTPUT_DIR	LOCALSTATEDIR "/lib/dmarc-rua/sites"
+#define DR_CONF_DEFAULT_KEEP_DAYS	90
+#define DR_CONF_DEFAULT_JOBS		1
 
 #define DR_CONF_DEFAULT_PATH SYSCONFDIR "/dmarc-rua/dmarc-rua.conf"
 
@@ -32,5 +40,7 @@ void	dr_conf_clear(struct dr_conf *conf);
 
 /* The directory holding the NNN_*.sql migrations. */
 const char *dr_conf_schema_dir(const struct dr_conf *conf);
+/* The directory holding the page templates and style.css. */
+const char *dr_conf_template_dir(const struct dr_conf *conf);
 
 #endif /* DR_CONF_H */

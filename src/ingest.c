@@ -8,8 +8,13 @@
  *  - Every MIME leaf is unpacked; XML whose root is not <feedback> (HTML
  *    parts, say) is skipped.  Any other failure in any leaf quarantines
  *    the whole message: nothing is half-stored.
- *  - The customer is found before the reports are parsed: mail for an
- *    unknown mailbox is quarantined as it is and can be replayed later.
+ *  - The customer is looked up when the first report header has been
+ *    parsed (or the message is to be quarantined): by then the connection
+ *    started in the background usually stands.  Mail for an unknown
+ *    mailbox is quarantined as it is, whatever else is wrong with it, and
+ *    can be replayed later.
+ *  - The transaction begins with the first report, so a message without
+ *    one costs no statement.
  *  - Serialization failures and deadlocks are retried here a few times,
  *    from the message in memory, before the MTA is asked to retry.
  *  - Log lines are written after the commit, so they say what is stored.
@@ -33,13 +38,14 @@ struct ingest {
 	struct dr_store *store;
 	const struct dr_ingest_opts *opts;
 	struct dr_delivery dlv;
-	gint64	 customer;
+	gint64	 customer;		/* 0 until looked up */
+	GError	*no_customer;		/* why there is none (not temporary) */
+	gboolean begun;			/* transaction open */
 	const char *payload_name;
 	guint	 reports;		/* headers seen */
 	guint	 stored;
 	guint	 duplicates;
 	guint	 skipped;		/* XML streams that were not reports */
-	gboolean duplicate;		/* current report */
 	GPtrArray *log;			/* lines to write after the commit */
 };
 
@@ -77,14 +83,69 @@ report_line(const struct ingest *in, const struct dr_report *rep,
 }
 
 static gboolean
+find_customer(struct ingest *in, GError **error)
+{
+	struct dr_customer *c;
+
+	if (in->opts->customer != NULL) {
+		c = dr_store_customer_get(in->store, in->opts->customer,
+		    error);
+		if (c == NULL)
+			return FALSE;
+		in->customer = c->id;
+		dr_customer_free(c);
+		return TRUE;
+	}
+	if (in->dlv.recipient == NULL) {
+		g_set_error_literal(error, DR_ERROR, DR_ERROR_NOT_FOUND,
+		    "no recipient: neither --recipient nor X-Original-To, "
+		    "Delivered-To or To");
+		return FALSE;
+	}
+	return dr_store_customer_for_address(in->store, in->dlv.recipient,
+	    &in->customer, error);
+}
+
+/*
+ * The customer, looked up once.  FALSE with DR_ERROR_NOT_FOUND when the
+ * mailbox is nobody's, or with a temporary failure.
+ */
+static gboolean
+need_customer(struct ingest *in, GError **error)
+{
+	GError *e = NULL;
+
+	if (in->customer > 0)
+		return TRUE;
+	if (in->no_customer == NULL) {
+		if (find_customer(in, &e))
+			return TRUE;
+		if (dr_error_is_tempfail(e)) {
+			g_propagate_error(error, e);
+			return FALSE;
+		}
+		in->no_customer = e;
+	}
+	g_propagate_error(error, g_error_copy(in->no_customer));
+	return FALSE;
+}
+
+static gboolean
 on_header(const struct dr_report *rep, gpointer user, GError **error)
 {
 	struct ingest *in = user;
 
 	in->reports++;
-	return dr_store_report_begin(in->store, in->customer, rep, &in->dlv,
-	    in->opts->source_name ? in->opts->source_name : in->payload_name,
-	    &in->duplicate, error);
+	if (!need_customer(in, error))
+		return FALSE;
+	if (!in->begun) {
+		if (!dr_store_begin(in->store, error))
+			return FALSE;
+		in->begun = TRUE;
+	}
+	dr_store_report_begin(in->store, in->customer, rep, &in->dlv,
+	    in->opts->source_name ? in->opts->source_name : in->payload_name);
+	return TRUE;
 }
 
 static gboolean
@@ -94,8 +155,6 @@ on_record(const struct dr_report *rep, const struct dr_record *rec,
 	struct ingest *in = user;
 
 	(void)rep;
-	if (in->duplicate)
-		return TRUE;
 	return dr_store_record(in->store, rec, error);
 }
 
@@ -103,14 +162,15 @@ static gboolean
 on_end(const struct dr_report *rep, gpointer user, GError **error)
 {
 	struct ingest *in = user;
+	gboolean duplicate;
 
-	if (in->duplicate) {
+	if (!dr_store_report_end(in->store, rep, &duplicate, error))
+		return FALSE;
+	if (duplicate) {
 		in->duplicates++;
 		g_ptr_array_add(in->log, report_line(in, rep, "duplicate"));
 		return TRUE;
 	}
-	if (!dr_store_report_end(in->store, rep, error))
-		return FALSE;
 	in->stored++;
 	g_ptr_array_add(in->log, report_line(in, rep, "stored"));
 	return TRUE;
@@ -197,30 +257,6 @@ pick_recipient(const struct dr_delivery *cli, const struct dr_mime_info *mi)
 	return mi->to;
 }
 
-static gboolean
-find_customer(struct ingest *in, GError **error)
-{
-	struct dr_customer *c;
-
-	if (in->opts->customer != NULL) {
-		c = dr_store_customer_get(in->store, in->opts->customer,
-		    error);
-		if (c == NULL)
-			return FALSE;
-		in->customer = c->id;
-		dr_customer_free(c);
-		return TRUE;
-	}
-	if (in->dlv.recipient == NULL) {
-		g_set_error_literal(error, DR_ERROR, DR_ERROR_NOT_FOUND,
-		    "no recipient: neither --recipient nor X-Original-To, "
-		    "Delivered-To or To");
-		return FALSE;
-	}
-	return dr_store_customer_for_address(in->store, in->dlv.recipient,
-	    &in->customer, error);
-}
-
 /* Parses and stores inside one transaction. */
 static gboolean
 store_reports(struct ingest *in, const guint8 *msg, gsize len,
@@ -228,8 +264,6 @@ store_reports(struct ingest *in, const guint8 *msg, gsize len,
 {
 	guint i;
 
-	if (!dr_store_begin(in->store, error))
-		return FALSE;
 	if (payloads == NULL) {
 		if (!walk_payload(in, msg, len, in->opts->source_name ?
 		    in->opts->source_name : "stdin", error))
@@ -248,18 +282,19 @@ store_reports(struct ingest *in, const guint8 *msg, gsize len,
 				goto fail;
 		}
 	}
-	if (in->reports == 0) {
-		dr_store_rollback(in->store);
+	if (!in->begun)
 		return TRUE;
-	}
 	if (in->opts->replay != 0 && !dr_store_quarantine_drop(in->store,
 	    in->opts->replay, error))
 		goto fail;
 	if (!dr_store_commit(in->store, error))
 		goto fail;
+	in->begun = FALSE;
 	return TRUE;
 fail:
-	dr_store_rollback(in->store);
+	if (in->begun)
+		dr_store_rollback(in->store);
+	in->begun = FALSE;
 	return FALSE;
 }
 
@@ -267,7 +302,6 @@ static void
 reset_attempt(struct ingest *in)
 {
 	in->reports = in->stored = in->duplicates = in->skipped = 0;
-	in->duplicate = FALSE;
 	g_ptr_array_set_size(in->log, 0);
 }
 
@@ -276,10 +310,21 @@ quarantine(struct ingest *in, const guint8 *msg, gsize len, gsize total,
     const char *reason, const char *detail, struct dr_ingest_result *res,
     GError **error)
 {
-	char *clean = g_utf8_make_valid(detail, -1);
-	char *qid, *line;
+	GError *e = NULL;
+	char *clean, *qid, *line;
 	GString *log;
 
+	/* Mail for nobody known is that first, whatever else is wrong. */
+	if (!need_customer(in, &e)) {
+		if (dr_error_is_tempfail(e)) {
+			g_propagate_error(error, e);
+			return FALSE;
+		}
+		reason = "unknown-recipient";
+		detail = e->message;
+	}
+	clean = g_utf8_make_valid(detail, -1);
+	g_clear_error(&e);
 	if (g_utf8_strlen(clean, -1) > DR_MAX_DETAIL)
 		*g_utf8_offset_to_pointer(clean, DR_MAX_DETAIL) = '\0';
 	if (in->opts->replay != 0) {
@@ -347,16 +392,6 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 			in.dlv.sender = g_strdup(mi.from);
 	}
 
-	/* The customer first: a database failure here is a deferral. */
-	if (!find_customer(&in, &e)) {
-		if (dr_error_is_tempfail(e)) {
-			g_propagate_error(error, g_steal_pointer(&e));
-			goto out;
-		}
-		ok = quarantine(&in, msg, len, total, "unknown-recipient",
-		    e->message, res, error);
-		goto out;
-	}
 	if (total > len) {
 		char *d = g_strdup_printf("message of %zu bytes is over the "
 		    "limit of %zu bytes; the first %zu bytes are kept", total,
@@ -426,6 +461,7 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 out:
 	g_clear_error(&e);
 	g_clear_error(&me);
+	g_clear_error(&in.no_customer);
 	if (payloads)
 		g_ptr_array_unref(payloads);
 	dr_mime_info_clear(&mi);

@@ -22,6 +22,8 @@ static const struct {
 	{ "customer", dr_cmd_customer, "add, list, show, remove customers" },
 	{ "quarantine", dr_cmd_quarantine,
 	  "list, show, replay, drop quarantined mail" },
+	{ "render", dr_cmd_render,
+	  "write each customer's static site for the last seven days" },
 	{ "db", dr_cmd_db, "create or upgrade the database schema" },
 };
 
@@ -56,8 +58,13 @@ dr_cli_parse(struct dr_cli *cli, const char *params, const char *summary,
 	};
 	GOptionContext *ctx;
 	GOptionGroup *group;
+	char *prgname;
 	gboolean ok;
 
+	/* --help says "dmarc-rua ingest", not just "ingest". */
+	prgname = g_strconcat("dmarc-rua ", (*argv)[0], NULL);
+	g_set_prgname(prgname);
+	g_free(prgname);
 	ctx = g_option_context_new(params);
 	g_option_context_set_summary(ctx, summary);
 	if (description != NULL)

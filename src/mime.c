@@ -62,15 +62,35 @@ utf8_dup(const char *s)
 
 static gboolean walk(struct walk *, GMimeObject *, guint, GError **);
 
-/* msg (transfer none) as a message (transfer full), or NULL. */
+/* Gives the borrowed bytes back instead of freeing them. */
+static void
+release_view(gpointer view)
+{
+	g_byte_array_free(view, FALSE);
+}
+
+/*
+ * msg (transfer none) as a message (transfer full), or NULL.  The message
+ * reads its parts from msg as long as it lives, so msg must outlive it.
+ */
 static GMimeMessage *
 parse_message(const char *msg, gsize len)
 {
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
+	GByteArray *view;
 
-	stream = g_mime_stream_mem_new_with_buffer(msg, len);
+	/*
+	 * GMime's memory stream copies a buffer it is given, which would
+	 * hold the whole message twice.  A byte array that only borrows msg
+	 * (the stream neither owns nor writes it) avoids the copy.
+	 */
+	view = g_byte_array_new_take((guint8 *)msg, len);
+	stream = g_mime_stream_mem_new_with_byte_array(view);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+	g_object_set_data_full(G_OBJECT(stream), "dr-view", view,
+	    release_view);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	message = g_mime_parser_construct_message(parser, NULL);

@@ -11,6 +11,8 @@
  * Ingest uses it as: begin, then per report report_begin / record... /
  * report_end, then commit (or rollback).  Records stream to the server
  * through COPY in batches; nothing grows with the size of a report.
+ * dr_store_start() lets the server start a backend while the message is
+ * read and parsed.
  */
 #ifndef DR_STORE_H
 #define DR_STORE_H
@@ -26,6 +28,15 @@ struct dr_store;
  * Returns NULL with DR_ERROR_TEMPFAIL when the server cannot be reached.
  */
 struct dr_store *dr_store_open(const char *conninfo, GError **error);
+/*
+ * The same, but only starts connecting and returns at once, so that the
+ * server starts a backend while the caller reads and parses.  The first
+ * call that needs the connection finishes it, and fails with
+ * DR_ERROR_TEMPFAIL ("cannot connect to the database: ...") when it
+ * cannot be made.  With a connect_timeout in effect it connects at once,
+ * as dr_store_open() does (only libpq's own wait honours it).
+ */
+struct dr_store *dr_store_start(const char *conninfo);
 void	dr_store_close(struct dr_store *s);
 
 /* TRUE when the last failure was a serialization failure or deadlock. */
@@ -46,19 +57,26 @@ gboolean dr_store_customer_for_address(struct dr_store *s, const char *addr,
 	    gint64 *customer_id, GError **error);
 
 /*
- * Inserts the report row.  *duplicate is set when the report is already
- * stored (DESIGN section 6 key); then no COPY is started and the records
- * of this report must not be sent.  Otherwise a COPY is open until
- * dr_store_report_end().
+ * Starts a report.  Nothing is sent yet: records are collected in a
+ * batch, and when the whole report fits in one (most do), its row goes in
+ * complete at dr_store_report_end(), followed by one COPY of its records.
+ * A larger report's row goes in when the first batch is full, and its
+ * records stream through COPY from there.  rep, dlv and source_name must
+ * stay valid until dr_store_report_end() (or dr_store_rollback()).
  */
-gboolean dr_store_report_begin(struct dr_store *s, gint64 customer_id,
+void	dr_store_report_begin(struct dr_store *s, gint64 customer_id,
 	    const struct dr_report *rep, const struct dr_delivery *dlv,
-	    const char *source_name, gboolean *duplicate, GError **error);
+	    const char *source_name);
+/* Records of a report found to be stored already are dropped. */
 gboolean dr_store_record(struct dr_store *s, const struct dr_record *rec,
 	    GError **error);
-/* Ends the COPY and writes totals and notes. */
+/*
+ * Ends the report and writes its totals and notes.  *duplicate is set
+ * when it was stored already (DESIGN section 6 key); then nothing of it
+ * was written.
+ */
 gboolean dr_store_report_end(struct dr_store *s, const struct dr_report *rep,
-	    GError **error);
+	    gboolean *duplicate, GError **error);
 
 /*
  * Keeps a message that could not be stored.  raw is what was read (it may

@@ -209,6 +209,36 @@ test_fixture(gconstpointer data)
 	g_free(msg);
 }
 
+/*
+ * The message is parsed in place, not copied: it must come back
+ * unchanged, and the leaves must not point into it (they outlive it).
+ */
+static void
+test_input_borrowed(gconstpointer data)
+{
+	const struct fixture_run *run = data;
+	const struct fixture *fx = run->fx;
+	GError *error = NULL;
+	GPtrArray *pl;
+	char *msg, *copy;
+	gsize len;
+	guint i;
+
+	msg = load_fixture(fx->name, run->variant, &len);
+	copy = g_memdup2(msg, len);
+	pl = parse(msg, len, DR_DEFAULT_MAX_PAYLOADS, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpmem(msg, len, copy, len);
+	memset(msg, 'x', len);
+	g_free(msg);
+	g_assert_cmpuint(pl->len, ==, fx->n);
+	for (i = 0; i < fx->n; i++)
+		check_leaf(&fx->leaves[i], g_ptr_array_index(pl, i),
+		    run->variant);
+	g_ptr_array_unref(pl);
+	g_free(copy);
+}
+
 /* Magic bytes of the decoded attachments, spelled out once. */
 static void
 test_magic(void)
@@ -540,6 +570,15 @@ main(int argc, char **argv)
 			path = g_strconcat("/mime/leaves/", fixtures[i].name,
 			    suffix[v], NULL);
 			g_test_add_data_func(path, run, test_fixture);
+			g_free(path);
+		}
+	/* A forward in base64 is parsed a second time, from its leaf. */
+	for (r = 0; r < G_N_ELEMENTS(runs); r++)
+		if (strcmp(runs[r].fx->name, "forwarded-base64") == 0) {
+			path = g_strconcat("/mime/leaves/input-borrowed",
+			    suffix[runs[r].variant], NULL);
+			g_test_add_data_func(path, &runs[r],
+			    test_input_borrowed);
 			g_free(path);
 		}
 	g_test_add_func("/mime/leaves/magic", test_magic);

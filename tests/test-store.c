@@ -173,16 +173,13 @@ store_report(struct dr_store *s, gint64 cid, const struct dr_report *rep,
 
 	dr_store_begin(s, &error);
 	g_assert_no_error(error);
-	dr_store_report_begin(s, cid, rep, &dlv, "test", &dup, &error);
-	g_assert_no_error(error);
-	if (!dup) {
-		for (i = 0; i < n; i++) {
-			dr_store_record(s, rec, &error);
-			g_assert_no_error(error);
-		}
-		dr_store_report_end(s, rep, &error);
+	dr_store_report_begin(s, cid, rep, &dlv, "test");
+	for (i = 0; i < n; i++) {
+		dr_store_record(s, rec, &error);
 		g_assert_no_error(error);
 	}
+	dr_store_report_end(s, rep, &dup, &error);
+	g_assert_no_error(error);
 	dr_store_commit(s, &error);
 	g_assert_no_error(error);
 	return dup;
@@ -415,6 +412,84 @@ test_open_environment(void)
 	dr_store_close(s);
 }
 
+/*
+ * dr_store_start: the connection is finished by the first call that
+ * needs it; with a connect_timeout it is made at once.  Both work.
+ */
+static void
+test_start(void)
+{
+	GError *error = NULL;
+	struct dr_store *s;
+	char *conninfo[2];
+	gint64 id = 0;
+	guint i;
+
+	if (need_db() == NULL)
+		return;
+	conninfo[0] = g_strdup(db.dbname);
+	conninfo[1] = g_strdup_printf("dbname=%s connect_timeout=10",
+	    db.dbname);
+	for (i = 0; i < G_N_ELEMENTS(conninfo); i++) {
+		g_test_message("conninfo '%s'", conninfo[i]);
+		s = dr_store_start(conninfo[i]);
+		g_assert_nonnull(s);
+		g_assert_false(dr_store_customer_for_address(s,
+		    "nobody@start.example", &id, &error));
+		g_assert_error(error, DR_ERROR, DR_ERROR_NOT_FOUND);
+		g_clear_error(&error);
+		g_assert_true(dr_store_begin(s, &error));
+		g_assert_no_error(error);
+		g_assert_true(dr_store_commit(s, &error));
+		g_assert_no_error(error);
+		dr_store_close(s);
+		/* Closed before it was ever used. */
+		dr_store_close(dr_store_start(conninfo[i]));
+		g_free(conninfo[i]);
+	}
+}
+
+/*
+ * A server that cannot be reached: the first call says so, as
+ * dr_store_open() would, and so does every later one.
+ */
+static void
+test_start_unreachable(void)
+{
+	static const char *const conninfo[] = {
+		"host=/nonexistent port=1",
+		"host=/nonexistent port=1 connect_timeout=10",
+	};
+	struct dr_delivery dlv = { NULL, NULL, NULL, NULL };
+	GError *error = NULL;
+	struct dr_store *s;
+	gint64 id = 0;
+	guint i;
+
+	if (need_db() == NULL)
+		return;
+	for (i = 0; i < G_N_ELEMENTS(conninfo); i++) {
+		s = dr_store_start(conninfo[i]);
+		g_assert_nonnull(s);
+		g_assert_false(dr_store_customer_for_address(s,
+		    "dmarc@start.example", &id, &error));
+		g_assert_error(error, DR_ERROR, DR_ERROR_TEMPFAIL);
+		g_assert_true(g_str_has_prefix(error->message,
+		    "cannot connect to the database: "));
+		g_assert_nonnull(strstr(error->message, "/nonexistent"));
+		g_clear_error(&error);
+		g_assert_false(dr_store_begin(s, &error));
+		g_assert_error(error, DR_ERROR, DR_ERROR_TEMPFAIL);
+		g_clear_error(&error);
+		g_assert_false(dr_store_quarantine(s, 0, "unknown-recipient",
+		    "test", &dlv, (const guint8 *)"x", 1, 1, NULL, &error));
+		g_assert_error(error, DR_ERROR, DR_ERROR_TEMPFAIL);
+		g_clear_error(&error);
+		dr_store_rollback(s);
+		dr_store_close(s);
+	}
+}
+
 static void
 test_migrate_idempotent(void)
 {
@@ -426,16 +501,17 @@ test_migrate_idempotent(void)
 
 	if (s == NULL)
 		return;
-	g_assert_cmpint(db.first_applied, ==, 1);
+	/* Every migration of schema/ went in when the database was made. */
+	g_assert_cmpint(db.first_applied, ==, 2);
 	dr_store_migrate(s, SCHEMA_DIR, &applied, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(applied, ==, 0);
-	assert_query("1|001_initial.sql",
-	    "SELECT version, name FROM schema_migration");
+	assert_query("1|001_initial.sql\n2|002_render.sql",
+	    "SELECT version, name FROM schema_migration ORDER BY version");
 
 	dr_store_schema_status(s, SCHEMA_DIR, &current, &pending, &error);
 	g_assert_no_error(error);
-	g_assert_cmpint(current, ==, 1);
+	g_assert_cmpint(current, ==, 2);
 	g_assert_cmpuint(pending->len, ==, 0);
 	g_ptr_array_unref(pending);
 
@@ -448,39 +524,39 @@ test_migrate_idempotent(void)
 	g_file_set_contents(path, sql, -1, &error);
 	g_assert_no_error(error);
 	g_free(path);
-	path = g_build_filename(dir, "002_x.sql", NULL);
+	path = g_build_filename(dir, "099_x.sql", NULL);
 	g_file_set_contents(path, "CREATE TABLE x (i int);\n", -1, &error);
 	g_assert_no_error(error);
 	g_free(path);
 
 	dr_store_schema_status(s, dir, &current, &pending, &error);
 	g_assert_no_error(error);
-	g_assert_cmpint(current, ==, 1);
+	g_assert_cmpint(current, ==, 2);
 	g_assert_cmpuint(pending->len, ==, 1);
-	g_assert_cmpstr(pending->pdata[0], ==, "002_x.sql");
+	g_assert_cmpstr(pending->pdata[0], ==, "099_x.sql");
 	g_ptr_array_unref(pending);
 	assert_query("f", "SELECT to_regclass('x') IS NOT NULL");
-	path = g_build_filename(dir, "002_x.sql", NULL);
+	path = g_build_filename(dir, "099_x.sql", NULL);
 	g_unlink(path);
 	g_free(path);
 
 	/* A failing migration leaves nothing behind and is not recorded. */
-	path = g_build_filename(dir, "002_bad.sql", NULL);
+	path = g_build_filename(dir, "099_bad.sql", NULL);
 	g_file_set_contents(path, "CREATE TABLE y (i int);\n"
 	    "SELECT * FROM no_such_table;\n", -1, &error);
 	g_assert_no_error(error);
 	applied = -1;
 	g_assert_false(dr_store_migrate(s, dir, &applied, &error));
 	g_assert_error(error, DR_ERROR, DR_ERROR_TEMPFAIL);
-	g_assert_nonnull(strstr(error->message, "002_bad.sql"));
+	g_assert_nonnull(strstr(error->message, "099_bad.sql"));
 	g_clear_error(&error);
 	g_assert_cmpint(applied, ==, 0);
 	assert_query("f", "SELECT to_regclass('y') IS NOT NULL");
 	dr_store_schema_status(s, dir, &current, &pending, &error);
 	g_assert_no_error(error);
-	g_assert_cmpint(current, ==, 1);
+	g_assert_cmpint(current, ==, 2);
 	g_assert_cmpuint(pending->len, ==, 1);
-	g_assert_cmpstr(pending->pdata[0], ==, "002_bad.sql");
+	g_assert_cmpstr(pending->pdata[0], ==, "099_bad.sql");
 	g_ptr_array_unref(pending);
 	g_unlink(path);
 	g_free(path);
@@ -974,15 +1050,14 @@ test_report_roundtrip(void)
 
 	dr_store_begin(s, &error);
 	g_assert_no_error(error);
-	dr_store_report_begin(s, cid, rep, &dlv, source_name, &dup, &error);
-	g_assert_no_error(error);
-	g_assert_false(dup);
+	dr_store_report_begin(s, cid, rep, &dlv, source_name);
 	for (i = 0; i < G_N_ELEMENTS(recs); i++) {
 		dr_store_record(s, &recs[i], &error);
 		g_assert_no_error(error);
 	}
-	dr_store_report_end(s, rep, &error);
+	dr_store_report_end(s, rep, &dup, &error);
 	g_assert_no_error(error);
+	g_assert_false(dup);
 	dr_store_commit(s, &error);
 	g_assert_no_error(error);
 
@@ -1054,6 +1129,58 @@ test_report_duplicate(void)
 	dr_report_free(rep);
 }
 
+/*
+ * A report that fits in one batch (also one without records) goes in
+ * whole at its end; a larger one goes in when the first batch is full
+ * and streams from there.  Either way a second delivery is a duplicate
+ * that adds nothing, and the rows carry their report's id.
+ */
+static void
+test_report_batches(void)
+{
+	static const guint sizes[] = { 0, 1, 3000 };
+	struct dr_store *s = need_db();
+	struct dr_report *rep;
+	struct dr_record rec;
+	char id[16], expect[128], *out;
+	gint64 cid;
+	guint i, n;
+
+	if (s == NULL)
+		return;
+	cid = add_customer(s, "batches");
+	plain_record(&rec, "192.0.2.7", 2);
+	for (i = 0; i < G_N_ELEMENTS(sizes); i++) {
+		n = sizes[i];
+		g_snprintf(id, sizeof(id), "b%u", n);
+		rep = new_report("Reporter", id, "batches.example", 0, 86400);
+		rep->record_count = n;
+		rep->message_count = 2 * (gint64)n;
+		g_ptr_array_add(rep->notes, g_strdup("a note"));
+		g_assert_false(store_report(s, cid, rep, &rec, n));
+		g_assert_true(store_report(s, cid, rep, &rec, n));
+		out = query("SELECT r.record_count, r.message_count, r.notes,"
+		    " count(d.report), coalesce(sum(d.count), 0),"
+		    " count(DISTINCT d.ordinal), coalesce(max(d.ordinal), -1)"
+		    " FROM report r LEFT JOIN record d ON d.report = r.id"
+		    " WHERE r.customer_id = %" G_GINT64_FORMAT
+		    " AND r.report_id = '%s'"
+		    " GROUP BY r.id", cid, id);
+		g_snprintf(expect, sizeof(expect),
+		    "%u|%u|{\"a note\"}|%u|%u|%u|%d", n, 2 * n, n, 2 * n,
+		    n, (int)n - 1);
+		g_assert_cmpstr(out, ==, expect);
+		g_free(out);
+		dr_report_free(rep);
+	}
+	out = query("SELECT count(*) FROM record d JOIN report r"
+	    " ON r.id = d.report WHERE r.customer_id = %" G_GINT64_FORMAT,
+	    cid);
+	g_assert_cmpstr(out, ==, "3001");
+	g_free(out);
+	dr_record_clear(&rec);
+}
+
 static void
 test_report_foreign_domain(void)
 {
@@ -1122,7 +1249,6 @@ test_report_rollback(void)
 	GError *error = NULL;
 	struct dr_report *rep;
 	struct dr_record rec;
-	gboolean dup = TRUE;
 	gint64 cid;
 	char *out;
 	guint i;
@@ -1138,9 +1264,7 @@ test_report_rollback(void)
 	/* Enough records that some batches reach the server mid-COPY. */
 	dr_store_begin(s, &error);
 	g_assert_no_error(error);
-	dr_store_report_begin(s, cid, rep, &dlv, NULL, &dup, &error);
-	g_assert_no_error(error);
-	g_assert_false(dup);
+	dr_store_report_begin(s, cid, rep, &dlv, NULL);
 	for (i = 0; i < 2000; i++) {
 		dr_store_record(s, &rec, &error);
 		g_assert_no_error(error);
@@ -1375,12 +1499,10 @@ test_error_sqlstate(void)
 		plain_record(&rec, cases[i].ip, cases[i].count);
 		dr_store_begin(s, &error);
 		g_assert_no_error(error);
-		dr_store_report_begin(s, cid, rep, &dlv, NULL, &dup, &error);
-		g_assert_no_error(error);
-		g_assert_false(dup);
+		dr_store_report_begin(s, cid, rep, &dlv, NULL);
 		dr_store_record(s, &rec, &error);
 		g_assert_no_error(error);
-		g_assert_false(dr_store_report_end(s, rep, &error));
+		g_assert_false(dr_store_report_end(s, rep, &dup, &error));
 		g_assert_error(error, DR_ERROR, DR_ERROR_BAD_DATA);
 		g_assert_nonnull(strstr(error->message, "SQLSTATE 2"));
 		g_assert_false(dr_store_should_retry(s));
@@ -1456,6 +1578,8 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/store/open/bad-conninfo", test_open_bad_conninfo);
 	g_test_add_func("/store/open/environment", test_open_environment);
+	g_test_add_func("/store/start/connect", test_start);
+	g_test_add_func("/store/start/unreachable", test_start_unreachable);
 	g_test_add_func("/store/migrate/idempotent", test_migrate_idempotent);
 	g_test_add_func("/store/customer/add-get-list-remove", test_customer);
 	g_test_add_func("/store/customer/domain-invalid",
@@ -1466,6 +1590,7 @@ main(int argc, char **argv)
 	    test_customer_for_address);
 	g_test_add_func("/store/report/roundtrip", test_report_roundtrip);
 	g_test_add_func("/store/report/duplicate", test_report_duplicate);
+	g_test_add_func("/store/report/batches", test_report_batches);
 	g_test_add_func("/store/report/foreign-domain",
 	    test_report_foreign_domain);
 	g_test_add_func("/store/report/rollback", test_report_rollback);
