@@ -169,6 +169,16 @@ out:
 	return ok;
 }
 
+static char *
+replace_all(const char *s, const char *from, const char *to)
+{
+	char **parts = g_strsplit(s, from, -1);
+	char *out = g_strjoinv(to, parts);
+
+	g_strfreev(parts);
+	return out;
+}
+
 /*
  * <slug>/index.html: the dated overview with a <base> into its
  * directory, so that its relative links keep working from one level up.
@@ -178,7 +188,7 @@ write_index(const char *cdir, const char *date, GError **error)
 {
 	char *src = g_build_filename(cdir, date, "index.html", NULL);
 	char *dst = g_build_filename(cdir, "index.html", NULL);
-	char *html = NULL, *head, *out;
+	char *html = NULL, *head, *out, *fixed;
 	gboolean ok = FALSE;
 
 	if (!g_file_get_contents(src, &html, NULL, error))
@@ -192,7 +202,10 @@ write_index(const char *cdir, const char *date, GError **error)
 	head += strlen("<head>");
 	out = g_strdup_printf("%.*s\n<base href=\"%s/\">%s",
 	    (int)(head - html), html, date, head);
-	ok = g_file_set_contents(dst, out, -1, error);
+	/* Under the <base>, "#x" would point into the dated page. */
+	fixed = replace_all(out, "href=\"#", "href=\"../index.html#");
+	ok = g_file_set_contents(dst, fixed, -1, error);
+	g_free(fixed);
 	g_free(out);
 done:
 	if (error != NULL && *error != NULL && (*error)->domain != DR_ERROR) {

@@ -828,7 +828,8 @@ dr_pages_write(const struct dr_site *site, struct dr_tpl *tpl,
 	g_free(sub);
 	if (!copy_css(style_css, dir, error))
 		return FALSE;
-	if (site->reports > 0) {
+	/* Only reports about other domains: the overview says so. */
+	if (site->report_list->len > 0) {
 		if (!write_overview(site, tpl, dir, generated, error))
 			return FALSE;
 	} else if (!write_empty(site, tpl, dir, generated, error))

@@ -366,12 +366,17 @@ dr_store_view_begin(struct dr_store *s, GError **error)
 	return TRUE;
 }
 
-/* The window's reports, newest first; *ids gets them as an array. */
+/*
+ * The window's reports, newest first; *ids gets those about the
+ * customer's own domains as an array literal: the figures count only
+ * them.
+ */
 static gboolean
 load_reports(struct dr_store *s, struct dr_site *site, const char *const *v,
     char **ids, GError **error)
 {
 	GString *list = g_string_new("{");
+	GString *all = g_string_new("{");
 	GHashTable *by_id;
 	PGresult *res;
 	int i;
@@ -388,6 +393,7 @@ load_reports(struct dr_store *s, struct dr_site *site, const char *const *v,
 	    " ORDER BY p.date_begin DESC, p.id DESC", 3, v, error);
 	if (res == NULL) {
 		g_string_free(list, TRUE);
+		g_string_free(all, TRUE);
 		return FALSE;
 	}
 	by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
@@ -425,18 +431,29 @@ load_reports(struct dr_store *s, struct dr_site *site, const char *const *v,
 		    (GDestroyNotify)dr_view_record_free);
 		g_ptr_array_add(site->report_list, rep);
 		g_hash_table_insert(by_id, &rep->id, rep);
-		g_string_append_printf(list, "%s%" G_GINT64_FORMAT,
+		g_string_append_printf(all, "%s%" G_GINT64_FORMAT,
 		    i > 0 ? "," : "", rep->id);
+		/*
+		 * Reports about domains that are not the customer's are
+		 * shown apart (data quality), not in the figures.
+		 */
+		if (!rep->foreign) {
+			g_string_append_printf(list, "%s%" G_GINT64_FORMAT,
+			    list->len > 1 ? "," : "", rep->id);
+			site->reports++;
+		}
 	}
 	PQclear(res);
 	g_string_append_c(list, '}');
+	g_string_append_c(all, '}');
 	*ids = g_string_free(list, FALSE);
 
 	/* The notes, as rows: no array literal to parse. */
 	res = query(s, "SELECT p.id, n.note FROM report p"
 	    " CROSS JOIN LATERAL unnest(p.notes) WITH ORDINALITY AS n(note, i)"
 	    " WHERE p.id = ANY ($1) ORDER BY p.id, n.i", 1,
-	    (const char *const[]){ *ids }, error);
+	    (const char *const[]){ all->str }, error);
+	g_string_free(all, TRUE);
 	if (res != NULL) {
 		for (i = 0; i < PQntuples(res); i++) {
 			gint64 id = col_int64(res, i, 0);
@@ -450,7 +467,6 @@ load_reports(struct dr_store *s, struct dr_site *site, const char *const *v,
 		PQclear(res);
 	}
 	g_hash_table_destroy(by_id);
-	site->reports = site->report_list->len;
 	return res != NULL;
 }
 
@@ -466,7 +482,7 @@ load_reporters(struct dr_store *s, struct dr_site *site,
 	    " FROM (SELECT p.org_name, p.email,"
 	    "  greatest(p.date_begin, p.date_end) AS e, "
 	    SQL_WINDOW_MESSAGES " AS wm"
-	    "  FROM report p WHERE" SQL_IN_WINDOW ") w"
+	    "  FROM report p WHERE" SQL_IN_WINDOW " AND NOT p.foreign_domain) w"
 	    " GROUP BY org_name ORDER BY sum(wm) DESC, org_name", 3, v,
 	    error);
 	if (res == NULL)

@@ -125,7 +125,9 @@ struct dr_site {
 	gint64	 window_start;		/* D-7 00:00 UTC */
 	gint64	 window_end;		/* D 00:00 UTC (excluded) */
 	struct dr_view_counts totals;	/* in the window */
-	gint64	 reports;		/* reports overlapping the window */
+	gint64	 reports;		/* reports overlapping the window, about
+					   the customer's own domains: the
+					   figures count only these */
 	gint64	 reporters;		/* distinct org names among them */
 	struct dr_view_day days[DR_WINDOW_DAYS];
 	GPtrArray *policies;		/* struct dr_view_policy *,
@@ -136,8 +138,10 @@ struct dr_site {
 	gint64	 sources_omitted_messages;
 	GPtrArray *reporter_list;	/* struct dr_view_reporter *,
 					   messages desc */
-	GPtrArray *report_list;		/* struct dr_view_report *,
-					   begin desc (rows not loaded) */
+	GPtrArray *report_list;		/* struct dr_view_report *, every
+					   report overlapping the window,
+					   foreign ones too, begin desc
+					   (rows not loaded) */
 	GPtrArray *quarantined;		/* struct dr_view_quarantined *,
 					   newest first, in the window */
 };
