@@ -351,7 +351,7 @@ dr_cmd_render(int argc, char **argv)
 		  DR_CONF_DEFAULT_OUTPUT_DIR ")", "DIR" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
 		  "Render this many customers at once (default: [render] "
-		  "jobs, 1)", "N" },
+		  "jobs, else the number of processors)", "N" },
 		{ NULL }
 	};
 

@@ -93,7 +93,8 @@ dr_conf_load(struct dr_conf *conf, const char *path, GError **error)
 	memset(conf, 0, sizeof(*conf));
 	dr_limits_init(&conf->limits);
 	conf->keep_days = DR_CONF_DEFAULT_KEEP_DAYS;
-	conf->jobs = DR_CONF_DEFAULT_JOBS;
+	/* One customer per processor: rendering is CPU-bound. */
+	conf->jobs = MAX(1, MIN(g_get_num_processors(), 64));
 	if (path == NULL)
 		path = g_getenv("DMARC_RUA_CONFIG");
 	if (path == NULL) {

@@ -19,13 +19,13 @@ struct dr_conf {
 	char	*template_dir;		/* [paths] template_dir */
 	char	*output_dir;		/* [render] output_dir */
 	guint	 keep_days;		/* [render] keep_days */
-	guint	 jobs;			/* [render] jobs */
+	guint	 jobs;			/* [render] jobs (default: the
+					   number of processors) */
 	struct dr_limits limits;	/* [limits] */
 };
 
 #define DR_CONF_DEFAULT_OUTPUT_DIR	LOCALSTATEDIR "/lib/dmarc-rua/sites"
 #define DR_CONF_DEFAULT_KEEP_DAYS	90
-#define DR_CONF_DEFAULT_JOBS		1
 
 #define DR_CONF_DEFAULT_PATH SYSCONFDIR "/dmarc-rua/dmarc-rua.conf"
 
