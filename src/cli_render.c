@@ -40,7 +40,7 @@ struct render {
 	char	*css;
 	char	 date[11];		/* "YYYY-MM-DD" of D */
 	gint64	 window_start;		/* D - 7 days, 00:00 UTC */
-	GDate	*oldest_kept;		/* dated sites before it go */
+	guint	 keep_days;		/* dated sites kept before the newest */
 	GMutex	 lock;
 	guint	 failed;
 };
@@ -224,7 +224,11 @@ date_desc(gconstpointer a, gconstpointer b)
 	return -strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Prunes dated sites past keep_days and writes archive.html. */
+/*
+ * Prunes dated sites older than keep_days before the newest one, writes
+ * archive.html, and points index.html at the newest site (which is not
+ * the one just rendered when an earlier --date was asked for).
+ */
 static gboolean
 write_archive(struct render *r, struct dr_tpl *tpl, const char *cdir,
     const char *slug, const char *name, GError **error)
@@ -234,28 +238,40 @@ write_archive(struct render *r, struct dr_tpl *tpl, const char *cdir,
 	const char *entry;
 	gboolean ok;
 	GDir *dir;
-	GDate d;
+	GDate d, oldest;
+	guint i;
 
 	dir = g_dir_open(cdir, 0, error);
-	if (dir == NULL)
+	if (dir == NULL) {
+		g_ptr_array_unref(dates);
 		return FALSE;
+	}
 	while ((entry = g_dir_read_name(dir)) != NULL) {
-		char *p;
+		char *p = g_build_filename(cdir, entry, NULL);
 
-		if (!is_date_name(entry, &d))
-			continue;
-		p = g_build_filename(cdir, entry, NULL);
-		if (g_date_compare(&d, r->oldest_kept) < 0)
-			remove_tree(p);
-		else if (g_file_test(p, G_FILE_TEST_IS_DIR))
+		if (is_date_name(entry, NULL) &&
+		    g_file_test(p, G_FILE_TEST_IS_DIR))
 			g_ptr_array_add(dates, g_strdup(entry));
 		g_free(p);
 	}
 	g_dir_close(dir);
 	g_ptr_array_sort(dates, date_desc);
+	/* The site just published is there, so dates is not empty. */
+	is_date_name(dates->pdata[0], &oldest);
+	g_date_subtract_days(&oldest, r->keep_days);
+	for (i = dates->len; i > 0; i--) {
+		is_date_name(dates->pdata[i - 1], &d);
+		if (g_date_compare(&d, &oldest) >= 0)
+			break;
+		path = g_build_filename(cdir, dates->pdata[i - 1], NULL);
+		remove_tree(path);
+		g_free(path);
+		g_ptr_array_remove_index(dates, i - 1);
+	}
+	ok = write_index(cdir, dates->pdata[0], error);
 	g_ptr_array_add(dates, NULL);
 	path = g_build_filename(cdir, "archive.html", NULL);
-	ok = dr_pages_write_archive(tpl, path, slug, name,
+	ok = ok && dr_pages_write_archive(tpl, path, slug, name,
 	    (const char *const *)dates->pdata, error);
 	g_free(path);
 	g_ptr_array_unref(dates);
@@ -272,16 +288,20 @@ render_customer(struct render *r, const char *slug, GError **error)
 	char *tmp = NULL, *name;
 	gboolean ok = FALSE;
 
-	if (g_mkdir_with_parents(cdir, 0755) != 0) {
-		set_errno_error(error, "cannot create", cdir);
-		goto out;
-	}
 	tpl = dr_tpl_new(r->template_dir, error);
 	if (tpl == NULL)
 		goto out;
 	store = dr_cli_store(r->cli, error);
-	if (store == NULL)
+	if (store == NULL || !dr_store_view_begin(store, error))
 		goto out;
+	/* An unknown customer gets no directory. */
+	site = dr_store_view_site(store, slug, r->window_start, error);
+	if (site == NULL)
+		goto out;
+	if (g_mkdir_with_parents(cdir, 0755) != 0) {
+		set_errno_error(error, "cannot create", cdir);
+		goto out;
+	}
 	name = g_strdup_printf(".new-%s-XXXXXX", r->date);
 	tmp = g_build_filename(cdir, name, NULL);
 	g_free(name);
@@ -290,14 +310,10 @@ render_customer(struct render *r, const char *slug, GError **error)
 		g_clear_pointer(&tmp, g_free);
 		goto out;
 	}
-	if (!dr_store_view_begin(store, error))
-		goto out;
-	site = dr_store_view_site(store, slug, r->window_start, error);
-	ok = site != NULL && dr_pages_write(site, tpl, r->css, tmp, r->date,
-	    load_rows, store, error);
+	ok = dr_pages_write(site, tpl, r->css, tmp, r->date, load_rows, store,
+	    error);
 	dr_store_rollback(store);
 	ok = ok && publish(cdir, r->date, tmp, error) &&
-	    write_index(cdir, r->date, error) &&
 	    write_archive(r, tpl, cdir, slug, site->name, error);
 out:
 	if (tmp != NULL)
@@ -320,6 +336,7 @@ render_task(gpointer data, gpointer user)
 
 	if (render_customer(r, slug, &error))
 		return;
+	g_strdelimit(error->message, "\r\n\t", ' ');
 	g_mutex_lock(&r->lock);
 	fprintf(stderr, "dmarc-rua: render %s: %s\n", slug, error->message);
 	r->failed++;
@@ -338,7 +355,7 @@ dr_cmd_render(int argc, char **argv)
 	GThreadPool *pool;
 	GError *error = NULL;
 	char *date = NULL, *customer = NULL, *output = NULL, *s;
-	int jobs = 0, status = DR_EXIT_OK;
+	int jobs = -1, status = DR_EXIT_OK;
 	guint i;
 	const GOptionEntry entries[] = {
 		{ "date", 'D', 0, G_OPTION_ARG_STRING, &date,
@@ -367,7 +384,7 @@ dr_cmd_render(int argc, char **argv)
 		    "unexpected argument '%s'", argv[1]);
 		goto fail;
 	}
-	if (jobs < 0 || jobs > 64) {
+	if (jobs != -1 && (jobs < 1 || jobs > 64)) {
 		g_set_error(&error, DR_ERROR, DR_ERROR_USAGE,
 		    "--jobs must be between 1 and 64");
 		goto fail;
@@ -380,11 +397,7 @@ dr_cmd_render(int argc, char **argv)
 	g_free(s);
 	r.window_start = g_date_time_to_unix(day) -
 	    (gint64)DR_WINDOW_DAYS * 86400;
-	r.oldest_kept = g_date_new_dmy(
-	    (GDateDay)g_date_time_get_day_of_month(day),
-	    (GDateMonth)g_date_time_get_month(day),
-	    (GDateYear)g_date_time_get_year(day));
-	g_date_subtract_days(r.oldest_kept, cli.conf.keep_days);
+	r.keep_days = cli.conf.keep_days;
 	r.cli = &cli;
 	r.output = output ? output : cli.conf.output_dir ?
 	    cli.conf.output_dir : DR_CONF_DEFAULT_OUTPUT_DIR;
@@ -392,6 +405,12 @@ dr_cmd_render(int argc, char **argv)
 	r.css = g_build_filename(r.template_dir, "style.css", NULL);
 
 	if (customer != NULL) {
+		if (strchr(customer, '/') != NULL || customer[0] == '.' ||
+		    customer[0] == '\0') {
+			g_set_error(&error, DR_ERROR, DR_ERROR_USAGE,
+			    "invalid customer slug '%s'", customer);
+			goto fail;
+		}
 		slugs = g_ptr_array_new_with_free_func(g_free);
 		g_ptr_array_add(slugs, g_strdup(customer));
 	} else {
@@ -408,7 +427,7 @@ dr_cmd_render(int argc, char **argv)
 	}
 
 	pool = g_thread_pool_new(render_task, &r,
-	    jobs > 0 ? jobs : (int)cli.conf.jobs, TRUE, NULL);
+	    jobs != -1 ? jobs : (int)cli.conf.jobs, TRUE, NULL);
 	for (i = 0; i < slugs->len; i++)
 		g_thread_pool_push(pool, slugs->pdata[i], NULL);
 	g_thread_pool_free(pool, FALSE, TRUE);
@@ -422,8 +441,6 @@ out:
 		g_ptr_array_unref(slugs);
 	if (day)
 		g_date_time_unref(day);
-	if (r.oldest_kept)
-		g_date_free(r.oldest_kept);
 	dr_store_close(store);
 	g_mutex_clear(&r.lock);
 	g_free(r.css);

@@ -89,8 +89,17 @@ printf '[render]\nkeep_days = 2\n' >"$WORK/keep.conf"
 is "dated sites older than keep_days are removed" "$(ls "$OUT/acme" | tr '\n' ' ')" "2026-03-06 2026-03-08 archive.html index.html "
 check "index.html follows the latest site" grep -q '<base href="2026-03-08/">' "$OUT/acme/index.html"
 
+"$DR_BIN" --config "$WORK/keep.conf" render --date 2026-03-07 --customer acme --output "$OUT"
+check "rendering an earlier day keeps index.html on the newest site" grep -q '<base href="2026-03-08/">' "$OUT/acme/index.html"
+is "  ... and prunes relative to the newest site" "$(ls "$OUT/acme" | tr '\n' ' ')" "2026-03-06 2026-03-07 2026-03-08 archive.html index.html "
+
 "$DR_BIN" render --date $D --customer nobody --output "$OUT" 2>"$WORK/err"
 is "unknown customer: exit 1" "$?" 1
+check "unknown customer: no directory made for it" test ! -e "$OUT/nobody"
+"$DR_BIN" render --date $D --customer ../escape --output "$OUT" 2>/dev/null
+is "a slug with a slash: exit 2, nothing made outside the output" "$?:$(test -e "$WORK/escape" && echo made)" "2:"
+"$DR_BIN" render --date $D --jobs 0 --output "$OUT" 2>/dev/null
+is "--jobs 0: exit 2" "$?" 2
 "$DR_BIN" render --date 2026-02-30 --output "$OUT" 2>/dev/null
 is "invalid date: exit 2" "$?" 2
 
