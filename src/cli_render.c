@@ -15,6 +15,7 @@
  * half-written site and a failed render leaves the previous one as it
  * was.  Each customer is read in one database snapshot.  Silent on
  * success (cron mails any output); one line per failure on stderr.
+ * <output>/.last-render records when it finished and what failed.
  */
 #include "config.h"
 
@@ -43,6 +44,7 @@ struct render {
 	guint	 keep_days;		/* dated sites kept before the newest */
 	GMutex	 lock;
 	guint	 failed;
+	GString	*failed_slugs;		/* "a,b" */
 };
 
 /* Parses "YYYY-MM-DD" strictly; NULL means today (UTC). */
@@ -327,6 +329,32 @@ out:
 	return ok;
 }
 
+/*
+ * <output>/.last-render: when the last render finished and how it went,
+ * for "dmarc-rua status" (render itself never writes to the database).
+ */
+static gboolean
+write_last_render(struct render *r, guint customers, GError **error)
+{
+	GDateTime *now = g_date_time_new_now_utc();
+	char *when = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+	char *path = g_build_filename(r->output, ".last-render", NULL);
+	char *text = g_strdup_printf("finished=%s\ndate=%s\ncustomers=%u\n"
+	    "failed=%u\nfailed_slugs=%s\n", when, r->date, customers,
+	    r->failed, r->failed_slugs->str);
+	gboolean ok = g_file_set_contents(path, text, -1, error);
+
+	if (!ok) {
+		(*error)->domain = DR_ERROR;
+		(*error)->code = DR_ERROR_TEMPFAIL;
+	}
+	g_free(text);
+	g_free(path);
+	g_free(when);
+	g_date_time_unref(now);
+	return ok;
+}
+
 static void
 render_task(gpointer data, gpointer user)
 {
@@ -340,6 +368,8 @@ render_task(gpointer data, gpointer user)
 	g_mutex_lock(&r->lock);
 	fprintf(stderr, "dmarc-rua: render %s: %s\n", slug, error->message);
 	r->failed++;
+	g_string_append_printf(r->failed_slugs, "%s%s",
+	    r->failed_slugs->len > 0 ? "," : "", slug);
 	g_mutex_unlock(&r->lock);
 	g_error_free(error);
 }
@@ -373,6 +403,7 @@ dr_cmd_render(int argc, char **argv)
 	};
 
 	g_mutex_init(&r.lock);
+	r.failed_slugs = g_string_new(NULL);
 	if (!dr_cli_parse(&cli, "", "Write each customer's static site for "
 	    "the seven days before the render date.",
 	    "Silent on success; one line on stderr per customer that failed "
@@ -431,6 +462,8 @@ dr_cmd_render(int argc, char **argv)
 	for (i = 0; i < slugs->len; i++)
 		g_thread_pool_push(pool, slugs->pdata[i], NULL);
 	g_thread_pool_free(pool, FALSE, TRUE);
+	if (!write_last_render(&r, slugs->len, &error))
+		goto fail;
 	if (r.failed > 0)
 		status = DR_EXIT_FAIL;
 	goto out;
@@ -443,6 +476,7 @@ out:
 		g_date_time_unref(day);
 	dr_store_close(store);
 	g_mutex_clear(&r.lock);
+	g_string_free(r.failed_slugs, TRUE);
 	g_free(r.css);
 	g_free(date);
 	g_free(customer);

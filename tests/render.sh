@@ -49,6 +49,8 @@ check "acme: archive.html lists the dated site" grep -q "$D" "$OUT/acme/archive.
 check "acme: the reports in the window are listed" grep -q 'acme-r2' "$S/reports.html"
 check "acme: a report before the window is not" sh -c "! grep -rq 'acme-old' '$S'"
 check "acme: the report about a foreign domain is on the data-quality page" grep -q 'elsewhere.test' "$S/quality.html"
+check "the last render is recorded for dmarc-rua status" grep -qx "date=$D" "$OUT/.last-render"
+check "  ... with what failed" grep -qx "failed=0" "$OUT/.last-render"
 check "no temporary directories left behind" sh -c "! ls -A '$OUT/acme' | grep -q '^[.]'"
 
 # --- isolation: nothing of beta in acme's site, and the other way round ----
@@ -80,6 +82,7 @@ is "failed render: exit 1" "$?" 1
 is "failed render: one line on stderr" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 1
 check "failed render: the line names the customer" sh -c "printf '%s\n' '$out' | grep -q '^dmarc-rua: render acme: '"
 check "failed render: previous site byte-identical" diff -r "$WORK/before" "$OUT/acme"
+check "failed render: recorded in .last-render" grep -qx "failed_slugs=acme" "$OUT/.last-render"
 
 # --- re-render, later days, pruning ---------------------------------------------------------
 check "render again the same day" "$DR_BIN" render --date $D --customer acme --output "$OUT"
