@@ -3,8 +3,11 @@
  *
  * Every page is one template expansion: this file only turns the site
  * into template values (numbers formatted with thousands separators,
- * rates with one decimal, dates in English and UTC, chart geometry as
+ * rates with one decimal and their "%", or an em dash when there is
+ * nothing to take a rate of, dates in English and UTC, chart geometry as
  * integers) and writes the files; the words are in the templates.
+ * A table is a section of its own (..._TABLE), added only when it has
+ * rows, so no page shows a table of headings alone.
  *
  * Strings from reports reach the pages only as template variables, which
  * the templates' HTML autoescaping escapes (dr_tpl_set also makes them
@@ -13,11 +16,12 @@
  * names from fixed tables, and the "../" prefix of the detail pages.
  *
  * dr_pages_write_archive writes path (<slug>/archive.html) from
- * archive.tpl: one entry per date ("YYYY-MM-DD", NULL-terminated list, shown in the order given,
- * newest first expected), each linking to <date>/index.html.  The
- * template gets NAME, SLUG and a section ARCHIVE with DATE, LABEL (the
- * week in words) and HREF; NO_ARCHIVE is shown when dates is empty, and
- * STYLE with CSS (the newest site's style.css) when it is not.
+ * archive.tpl: one entry per date ("YYYY-MM-DD", NULL-terminated list,
+ * shown in the order given, newest first expected), each linking to
+ * <date>/index.html.  The template gets NAME, SLUG and a section
+ * ARCHIVE with DATE, LABEL (the week in words) and HREF; NO_ARCHIVE is
+ * shown when dates is empty, and STYLE with CSS (the newest site's
+ * style.css) when it is not.
  */
 #include "config.h"
 
@@ -31,15 +35,20 @@
 
 #define DAY_SECONDS	86400
 
-/* The daily chart's viewBox is 0 0 CHART_W CHART_H; plot area inside. */
-#define CHART_W		720
-#define CHART_H		270
-#define PLOT_LEFT	72
+/*
+ * The daily chart's viewBox is 0 0 CHART_W CHART_H; plot area inside.
+ * Narrow on purpose: style.css sets its text to 14 units, so that on a
+ * phone (about 360 px for 460 units) the labels stay about 11 px tall.
+ * Its legend is HTML, outside the SVG.
+ */
+#define CHART_W		460
+#define CHART_H		220
+#define PLOT_LEFT	44
 #define PLOT_TOP	24
-#define PLOT_HEIGHT	192
+#define PLOT_HEIGHT	168
 #define PLOT_BOTTOM	(PLOT_TOP + PLOT_HEIGHT)
-#define SLOT_W		92
-#define BAR_W		56
+#define SLOT_W		58
+#define BAR_W		40
 #define AXIS_TICKS	4
 
 static const char *const month_names[] = {
@@ -86,8 +95,9 @@ set_num(struct dr_tpl_dict *d, const char *key, gint64 n)
 }
 
 /*
- * part of whole in percent with one decimal, rounded half up; "0" when
- * whole is 0 (the semantics of dr_view_percent).
+ * part of whole in percent with one decimal, rounded half up, and the
+ * "%": "96.1%".  A rate of nothing (whole 0, a day without mail) is not
+ * 0%: it is an em dash, on every page alike.
  */
 static void
 set_pct(struct dr_tpl_dict *d, const char *key, gint64 part, gint64 whole)
@@ -95,13 +105,45 @@ set_pct(struct dr_tpl_dict *d, const char *key, gint64 part, gint64 whole)
 	gint64 tenths;
 
 	if (whole <= 0 || part < 0) {
-		dr_tpl_set(d, key, "0");
+		dr_tpl_set(d, key, "\xe2\x80\x94");
 		return;
 	}
 	/* Counts stay far below 2^63 / 2000, so this cannot overflow. */
 	tenths = (part * 2000 + whole) / (2 * whole);
-	dr_tpl_set_printf(d, key, "%" G_GINT64_FORMAT ".%d", tenths / 10,
+	dr_tpl_set_printf(d, key, "%" G_GINT64_FORMAT ".%d%%", tenths / 10,
 	    (int)(tenths % 10));
+}
+
+/*
+ * A chart label of at most five characters, so that it fits its slot:
+ * n itself up to 9,999, then in thousands or millions with at most one
+ * decimal ("12.5k", "3M").  The exact figures are in the table.
+ */
+static void
+set_short_num(struct dr_tpl_dict *d, const char *key, gint64 n)
+{
+	static const struct {
+		gint64 unit;
+		const char *suffix;
+	} units[] = {
+		{ 1000000000, "G" }, { 1000000, "M" }, { 1000, "k" },
+	};
+	gint64 tenths;
+	gsize i;
+
+	for (i = 0; n >= 10000 && i < G_N_ELEMENTS(units); i++) {
+		if (n < units[i].unit)
+			continue;
+		tenths = (n * 10 + units[i].unit / 2) / units[i].unit;
+		if (tenths % 10 == 0 || tenths >= 1000)
+			dr_tpl_set_printf(d, key, "%" G_GINT64_FORMAT "%s",
+			    (tenths + 5) / 10, units[i].suffix);
+		else
+			dr_tpl_set_printf(d, key, "%" G_GINT64_FORMAT ".%d%s",
+			    tenths / 10, (int)(tenths % 10), units[i].suffix);
+		return;
+	}
+	set_num(d, key, n);
 }
 
 /* value, or fallback when it is NULL or empty. */
@@ -121,19 +163,23 @@ utc(gint64 t)
 	return dt != NULL ? dt : g_date_time_new_from_unix_utc(0);
 }
 
-/* "Sat 28 Nov", in English whatever the locale. */
-static char *
-day_label(gint64 t)
+/*
+ * A day in English whatever the locale: LABEL "Sat 28 Nov", SHORT
+ * "Sat 28" (what fits under a bar or in a phone's table cell) and
+ * MONTH "Nov".
+ */
+static void
+set_day_label(struct dr_tpl_dict *d, gint64 t)
 {
 	GDateTime *dt = utc(t);
-	char *s;
+	const char *wday = day_names[g_date_time_get_day_of_week(dt) - 1];
+	const char *month = month_names[g_date_time_get_month(dt) - 1];
+	int mday = g_date_time_get_day_of_month(dt);
 
-	s = g_strdup_printf("%s %d %s",
-	    day_names[g_date_time_get_day_of_week(dt) - 1],
-	    g_date_time_get_day_of_month(dt),
-	    month_names[g_date_time_get_month(dt) - 1]);
+	dr_tpl_set_printf(d, "LABEL", "%s %d %s", wday, mday, month);
+	dr_tpl_set_printf(d, "SHORT", "%s %d", wday, mday);
+	dr_tpl_set(d, "MONTH", month);
 	g_date_time_unref(dt);
-	return s;
 }
 
 /* "28 Nov 2026", or "28 Nov" when with_year is FALSE. */
@@ -190,7 +236,11 @@ set_window(struct dr_tpl_dict *d, const struct dr_site *site)
 	set_time(d, "WINDOW_LAST", last, "%Y-%m-%d");
 }
 
-/* "2026-11-28 00:00 - 2026-11-29 00:00 UTC" */
+/*
+ * PERIOD "2026-11-28 00:00 - 2026-11-29 00:00 UTC", and its two ends
+ * PERIOD_FROM and PERIOD_TO for tables, which break the line between
+ * them rather than inside a date.
+ */
 static void
 set_period(struct dr_tpl_dict *d, gint64 begin, gint64 end)
 {
@@ -199,6 +249,8 @@ set_period(struct dr_tpl_dict *d, gint64 begin, gint64 end)
 	char *to = g_date_time_format(b, "%Y-%m-%d %H:%M");
 
 	dr_tpl_set_printf(d, "PERIOD", "%s - %s UTC", from, to);
+	dr_tpl_set(d, "PERIOD_FROM", from);
+	dr_tpl_set(d, "PERIOD_TO", to);
 	g_free(from);
 	g_free(to);
 	g_date_time_unref(a);
@@ -332,38 +384,30 @@ set_chart(struct dr_tpl_dict *d, const struct dr_site *site)
 	dr_tpl_set_int(d, "PLOT_RIGHT", PLOT_LEFT + SLOT_W * DR_WINDOW_DAYS);
 	dr_tpl_set_int(d, "PLOT_TOP", PLOT_TOP);
 	dr_tpl_set_int(d, "PLOT_BOTTOM", PLOT_BOTTOM);
-	dr_tpl_set_int(d, "AXIS_LABEL_X", PLOT_LEFT - 8);
+	dr_tpl_set_int(d, "AXIS_LABEL_X", PLOT_LEFT - 6);
 	dr_tpl_set_int(d, "DAY_LABEL_Y", PLOT_BOTTOM + 20);
-	dr_tpl_set_int(d, "LEGEND_Y", PLOT_BOTTOM + 44);
-	dr_tpl_set_int(d, "LEGEND_PASS_X", PLOT_LEFT);
-	dr_tpl_set_int(d, "LEGEND_PASS_TX", PLOT_LEFT + 20);
-	dr_tpl_set_int(d, "LEGEND_FAIL_X", PLOT_LEFT + 240);
-	dr_tpl_set_int(d, "LEGEND_FAIL_TX", PLOT_LEFT + 260);
-	dr_tpl_set_int(d, "LEGEND_BOX_Y", PLOT_BOTTOM + 32);
 	for (i = 0; i <= AXIS_TICKS; i++) {
 		s = dr_tpl_add_section(d, "TICK");
 		dr_tpl_set_int(s, "Y", PLOT_BOTTOM - PLOT_HEIGHT * i /
 		    AXIS_TICKS);
 		dr_tpl_set_int(s, "LABEL_Y", PLOT_BOTTOM - PLOT_HEIGHT * i /
-		    AXIS_TICKS + 4);
-		set_num(s, "VALUE", step * i);
+		    AXIS_TICKS + 5);
+		set_short_num(s, "VALUE", step * i);
 	}
 	for (i = 0; i < DR_WINDOW_DAYS; i++) {
 		const struct dr_view_day *day = &site->days[i];
-		char *label;
 
 		s = dr_tpl_add_section(d, "DAY");
 		x = PLOT_LEFT + SLOT_W * i + (SLOT_W - BAR_W) / 2;
 		hp = bar_height(day->pass, top);
 		hf = bar_height(day->fail, top);
 		total = day->pass + day->fail;
-		label = day_label(day->day);
-		dr_tpl_set(s, "LABEL", label);
-		g_free(label);
+		set_day_label(s, day->day);
 		set_time(s, "DATE", day->day, "%Y-%m-%d");
 		set_num(s, "PASS", day->pass);
 		set_num(s, "FAIL", day->fail);
 		set_num(s, "TOTAL", total);
+		set_short_num(s, "TOTAL_SHORT", total);
 		set_pct(s, "PASS_PCT", day->pass, total);
 		dr_tpl_set_int(s, "X", x);
 		dr_tpl_set_int(s, "W", BAR_W);
@@ -412,14 +456,16 @@ static void
 set_policies(struct dr_tpl_dict *d, const struct dr_site *site)
 {
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-	struct dr_tpl_dict *s;
+	struct dr_tpl_dict *t = NULL, *s;
 	guint i;
 
 	for (i = 0; site->policies != NULL && i < site->policies->len; i++) {
 		const struct dr_view_policy *pol = site->policies->pdata[i];
 		const char *dom = pol->domain != NULL ? pol->domain : "";
 
-		s = dr_tpl_add_section(d, "POLICY");
+		if (t == NULL)
+			t = dr_tpl_add_section(d, "POLICY_TABLE");
+		s = dr_tpl_add_section(t, "POLICY");
 		dr_tpl_set(s, "DOMAIN", dom);
 		set_policy(s, pol->p, pol->sp, pol->np, pol->adkim, pol->aspf,
 		    pol->pct, pol->fo, pol->testing);
@@ -480,10 +526,11 @@ write_overview(const struct dr_site *site, struct dr_tpl *tpl,
 	set_counts(d, &site->totals);
 	set_num(d, "REPORTS", site->reports);
 	set_num(d, "REPORTERS", site->reporters);
+	/* The action table, the chart and the day table: zeros otherwise. */
 	if (site->totals.messages > 0)
-		dr_tpl_show_section(d, "CHART");
+		dr_tpl_show_section(d, "MESSAGES_SEEN");
 	else
-		dr_tpl_show_section(d, "NO_CHART");
+		dr_tpl_show_section(d, "NO_MESSAGES");
 	set_chart(d, site);
 	set_policies(d, site);
 	set_hints(d, site);
@@ -538,14 +585,16 @@ static gboolean
 write_sources(const struct dr_site *site, struct dr_tpl *tpl,
     const char *dir, const char *generated, GError **error)
 {
-	struct dr_tpl_dict *d = page_dict(site, generated, ""), *s;
+	struct dr_tpl_dict *d = page_dict(site, generated, ""), *t = NULL, *s;
 	gint64 n[3] = { 0, 0, 0 }, m[3] = { 0, 0, 0 };
 	guint i;
 
 	for (i = 0; site->sources != NULL && i < site->sources->len; i++) {
 		const struct dr_view_source *src = site->sources->pdata[i];
 
-		s = dr_tpl_add_section(d, "SOURCE");
+		if (t == NULL)
+			t = dr_tpl_add_section(d, "SOURCE_TABLE");
+		s = dr_tpl_add_section(t, "SOURCE");
 		dr_tpl_set(s, "CLASS", class_name(src->cls));
 		dr_tpl_show_section(s, class_section(src->cls));
 		if (src->source_ip != NULL && *src->source_ip != '\0')
@@ -585,7 +634,7 @@ static gboolean
 write_reporters(const struct dr_site *site, struct dr_tpl *tpl,
     const char *dir, const char *generated, GError **error)
 {
-	struct dr_tpl_dict *d = page_dict(site, generated, ""), *s;
+	struct dr_tpl_dict *d = page_dict(site, generated, ""), *t = NULL, *s;
 	guint i;
 
 	for (i = 0; site->reporter_list != NULL &&
@@ -593,7 +642,9 @@ write_reporters(const struct dr_site *site, struct dr_tpl *tpl,
 		const struct dr_view_reporter *r =
 		    site->reporter_list->pdata[i];
 
-		s = dr_tpl_add_section(d, "REPORTER");
+		if (t == NULL)
+			t = dr_tpl_add_section(d, "REPORTER_TABLE");
+		s = dr_tpl_add_section(t, "REPORTER");
 		set_or(s, "ORG", r->org_name, "(no name given)");
 		set_or(s, "EMAIL", r->email, "\xe2\x80\x94");
 		set_num(s, "REPORTS", r->reports);
@@ -640,13 +691,16 @@ static gboolean
 write_reports(const struct dr_site *site, struct dr_tpl *tpl,
     const char *dir, const char *generated, GError **error)
 {
-	struct dr_tpl_dict *d = page_dict(site, generated, "");
+	struct dr_tpl_dict *d = page_dict(site, generated, ""), *t = NULL;
 	guint i;
 
 	for (i = 0; site->report_list != NULL &&
-	    i < site->report_list->len; i++)
-		set_report_head(dr_tpl_add_section(d, "REPORT"),
+	    i < site->report_list->len; i++) {
+		if (t == NULL)
+			t = dr_tpl_add_section(d, "REPORT_TABLE");
+		set_report_head(dr_tpl_add_section(t, "REPORT"),
 		    site->report_list->pdata[i]);
+	}
 	if (site->report_list == NULL || site->report_list->len == 0)
 		dr_tpl_show_section(d, "NO_REPORTS");
 	set_num(d, "REPORTS", site->report_list != NULL ?
@@ -685,10 +739,15 @@ set_row(struct dr_tpl_dict *d, const struct dr_view_record *rec)
 	set_or(d, "DISPOSITION", rec->disposition, "\xe2\x80\x94");
 	set_verdict(d, "DKIM_EVAL", rec->dkim_eval);
 	set_verdict(d, "SPF_EVAL", rec->spf_eval);
-	set_or(d, "REASONS", rec->reasons, "\xe2\x80\x94");
 	set_or(d, "HEADER_FROM", rec->header_from, "\xe2\x80\x94");
 	set_or(d, "ENVELOPE_FROM", rec->envelope_from, "\xe2\x80\x94");
-	set_or(d, "ENVELOPE_TO", rec->envelope_to, "\xe2\x80\x94");
+	/* Rarely given: shown only when they are. */
+	if (rec->reasons != NULL && *rec->reasons != '\0')
+		dr_tpl_set(dr_tpl_add_section(d, "REASONS"), "REASONS",
+		    rec->reasons);
+	if (rec->envelope_to != NULL && *rec->envelope_to != '\0')
+		dr_tpl_set(dr_tpl_add_section(d, "ENVELOPE_TO"),
+		    "ENVELOPE_TO", rec->envelope_to);
 	set_or(d, "DKIM_LIST", rec->dkim, "none");
 	set_or(d, "SPF_LIST", rec->spf, "none");
 }
@@ -698,7 +757,7 @@ write_report(const struct dr_site *site, struct dr_view_report *rep,
     struct dr_tpl *tpl, const char *dir, const char *generated,
     GError **error)
 {
-	struct dr_tpl_dict *d = page_dict(site, generated, "../");
+	struct dr_tpl_dict *d = page_dict(site, generated, "../"), *t = NULL;
 	static const char dash[] = "\xe2\x80\x94";
 	char file[64];
 	guint i;
@@ -715,8 +774,11 @@ write_report(const struct dr_site *site, struct dr_view_report *rep,
 	set_or(d, "ERRORS", rep->errors, "none");
 	set_policy(d, rep->p, rep->sp, rep->np, rep->adkim, rep->aspf,
 	    rep->pct, rep->fo, rep->testing);
-	for (i = 0; rep->rows != NULL && i < rep->rows->len; i++)
-		set_row(dr_tpl_add_section(d, "ROW"), rep->rows->pdata[i]);
+	for (i = 0; rep->rows != NULL && i < rep->rows->len; i++) {
+		if (t == NULL)
+			t = dr_tpl_add_section(d, "ROW_TABLE");
+		set_row(dr_tpl_add_section(t, "ROW"), rep->rows->pdata[i]);
+	}
 	if (rep->rows == NULL || rep->rows->len == 0)
 		dr_tpl_show_section(d, "NO_ROWS");
 	set_num(d, "SHOWN", rep->rows != NULL ? rep->rows->len : 0);
@@ -744,14 +806,17 @@ write_quality(const struct dr_site *site, struct dr_tpl *tpl,
     const char *dir, const char *generated, GError **error)
 {
 	struct dr_tpl_dict *d = page_dict(site, generated, ""), *s;
-	guint i, foreign = 0, odd = 0;
+	struct dr_tpl_dict *qt = NULL, *ft = NULL;
+	guint i, odd = 0;
 
 	for (i = 0; site->quarantined != NULL &&
 	    i < site->quarantined->len; i++) {
 		const struct dr_view_quarantined *q =
 		    site->quarantined->pdata[i];
 
-		s = dr_tpl_add_section(d, "QUARANTINED");
+		if (qt == NULL)
+			qt = dr_tpl_add_section(d, "QUARANTINED_TABLE");
+		s = dr_tpl_add_section(qt, "QUARANTINED");
 		set_or(s, "RECEIVED", q->received, "\xe2\x80\x94");
 		set_or(s, "REASON", q->reason, "unknown");
 		dr_tpl_show_section(s, reason_section(q->reason));
@@ -764,9 +829,10 @@ write_quality(const struct dr_site *site, struct dr_tpl *tpl,
 		const struct dr_view_report *rep = site->report_list->pdata[i];
 
 		if (rep->foreign) {
-			set_report_head(dr_tpl_add_section(d, "FOREIGN_REPORT"),
-			    rep);
-			foreign++;
+			if (ft == NULL)
+				ft = dr_tpl_add_section(d, "FOREIGN_TABLE");
+			set_report_head(dr_tpl_add_section(ft,
+			    "FOREIGN_REPORT"), rep);
 		}
 		if (rep->notes != NULL && rep->notes->len > 0) {
 			s = dr_tpl_add_section(d, "ODD");
@@ -775,7 +841,7 @@ write_quality(const struct dr_site *site, struct dr_tpl *tpl,
 			odd++;
 		}
 	}
-	if (foreign == 0)
+	if (ft == NULL)
 		dr_tpl_show_section(d, "NO_FOREIGN");
 	if (odd == 0)
 		dr_tpl_show_section(d, "NO_ODD");

@@ -153,29 +153,3 @@ dr_view_record_free(struct dr_view_record *rec)
 	g_free(rec->spf);
 	g_free(rec);
 }
-
-/*
- * part / whole in percent with one decimal, rounded half up, in integer
- * arithmetic: "87.5", "100.0", "0.0"; "0" when there is nothing to count
- * (whole 0), never a division by zero.
- * Counts above 2^63 / 1000 are scaled down first, which only touches
- * digits far below the one shown.
- */
-char *
-dr_view_percent(gint64 part, gint64 whole)
-{
-	guint64 p, w, tenths;
-
-	if (whole <= 0)
-		return g_strdup("0");
-	/* A part outside 0 .. whole is the caller's slip: clamped. */
-	p = part > 0 ? (guint64)MIN(part, whole) : 0;
-	w = (guint64)whole;
-	while (p > G_MAXINT64 / 1000) {
-		p >>= 1;
-		w >>= 1;
-	}
-	tenths = (p * 1000 + w / 2) / w;
-	return g_strdup_printf("%" G_GUINT64_FORMAT ".%u", tenths / 10,
-	    (guint)(tenths % 10));
-}

@@ -151,7 +151,4 @@ void	dr_site_free(struct dr_site *site);
 void	dr_view_report_free(struct dr_view_report *rep);
 void	dr_view_record_free(struct dr_view_record *rec);
 
-/* The page counts as rates: 0 when messages is 0; one decimal place. */
-char	*dr_view_percent(gint64 part, gint64 whole);
-
 #endif /* DR_VIEW_H */

@@ -33,34 +33,39 @@
 {{#NO_QUARANTINED}}
 <p class="empty">None: every mail to your report address could be read.</p>
 {{/NO_QUARANTINED}}
+{{#QUARANTINED_TABLE}}
 <div class="scroll">
 <table>
 <caption>Unreadable mails, newest first</caption>
-<thead><tr><th scope="col">Received</th><th scope="col">Reason</th><th scope="col">What it means</th><th scope="col">Detail</th></tr></thead>
-<tbody>
+<thead><tr><th scope="col">Received</th><th scope="col">Reason</th><th scope="col">Detail</th></tr></thead>
 {{#QUARANTINED}}
-<tr><td class="nowrap">{{RECEIVED}}</td><td class="mono nowrap">{{REASON}}</td><td class="text">{{#R_NOT_A_REPORT}}The mail held no DMARC report: for example an auto-reply, a bounce, or spam sent to the report address.{{/R_NOT_A_REPORT}}{{#R_BAD_XML}}The report was damaged or not in the expected format (broken XML), so it could not be read.{{/R_BAD_XML}}{{#R_BAD_DATA}}The report could be read but held impossible values (such as a message count that is not a number), so its figures could not be trusted.{{/R_BAD_DATA}}{{#R_BAD_ARCHIVE}}The attached zip or gzip file was damaged.{{/R_BAD_ARCHIVE}}{{#R_TOO_LARGE}}The mail or the report in it was larger than the configured limits.{{/R_TOO_LARGE}}{{#R_UNKNOWN_RECIPIENT}}The mail went to a report address that was not set up at the time.{{/R_UNKNOWN_RECIPIENT}}{{#R_OTHER}}Another problem; your provider can look into it.{{/R_OTHER}}</td><td class="list">{{DETAIL}}</td></tr>
-{{/QUARANTINED}}
+<tbody>
+<tr><td class="nowrap">{{RECEIVED}}</td><td class="mono nowrap">{{REASON}}</td><td class="list">{{DETAIL}}</td></tr>
+<tr class="more"><td colspan="3">{{#R_NOT_A_REPORT}}The mail held no DMARC report: for example an auto-reply, a bounce, or spam sent to the report address.{{/R_NOT_A_REPORT}}{{#R_BAD_XML}}The report was damaged or not in the expected format (broken XML), so it could not be read.{{/R_BAD_XML}}{{#R_BAD_DATA}}The report could be read but held impossible values (such as a message count that is not a number), so its figures could not be trusted.{{/R_BAD_DATA}}{{#R_BAD_ARCHIVE}}The attached zip or gzip file was damaged.{{/R_BAD_ARCHIVE}}{{#R_TOO_LARGE}}The mail or the report in it was larger than the configured limits.{{/R_TOO_LARGE}}{{#R_UNKNOWN_RECIPIENT}}The mail went to a report address that was not set up at the time.{{/R_UNKNOWN_RECIPIENT}}{{#R_OTHER}}Another problem; your provider can look into it.{{/R_OTHER}}</td></tr>
 </tbody>
+{{/QUARANTINED}}
 </table>
 </div>
+{{/QUARANTINED_TABLE}}
 
 <h2>Reports about domains that are not yours</h2>
 <p>Your domains: {{#OWN_DOMAIN}}<strong>{{DOMAIN}}</strong>{{#OWN_DOMAIN_separator}}, {{/OWN_DOMAIN_separator}}{{/OWN_DOMAIN}}{{#NO_OWN_DOMAIN}}<span class="empty">none registered</span>{{/NO_OWN_DOMAIN}}. Reports about other domains are kept but not counted on the other pages; usually someone copied your report address into their own DMARC record.</p>
 {{#NO_FOREIGN}}
 <p class="empty">None.</p>
 {{/NO_FOREIGN}}
+{{#FOREIGN_TABLE}}
 <div class="scroll">
 <table>
 <caption>Reports about other domains</caption>
-<thead><tr><th scope="col">Reporter</th><th scope="col">Domain</th><th scope="col">Report ID</th><th scope="col">Period</th><th scope="col" class="num">Messages</th></tr></thead>
+<thead><tr><th scope="col">Reporter</th><th scope="col">Domain</th><th scope="col">Report ID</th><th scope="col">Period (UTC)</th><th scope="col" class="num">Messages</th></tr></thead>
 <tbody>
 {{#FOREIGN_REPORT}}
-<tr><td>{{ORG}}</td><td>{{DOMAIN}}</td><td class="list"><a href="report/{{ID}}.html">{{REPORT_ID}}</a></td><td>{{PERIOD}}</td><td class="num">{{MESSAGES}}</td></tr>
+<tr><td class="name">{{ORG}}</td><td class="domain">{{DOMAIN}}</td><td class="list"><a href="report/{{ID}}.html">{{REPORT_ID}}</a></td><td class="period"><span>{{PERIOD_FROM}} -</span> <span>{{PERIOD_TO}}</span></td><td class="num">{{MESSAGES}}</td></tr>
 {{/FOREIGN_REPORT}}
 </tbody>
 </table>
 </div>
+{{/FOREIGN_TABLE}}
 
 <h2>Odd data from reporters</h2>
 <p>Reports that were counted but held something unusual, such as a server address that is not an IP address. The figures are still right; the reporter's software is at fault.</p>

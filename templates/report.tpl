@@ -61,14 +61,14 @@
 <h2>Policy the reporter saw</h2>
 <dl class="meta">
 <dt>Domain</dt><dd>{{DOMAIN}}</dd>
-<dt>Policy (p)</dt><dd>{{P}}</dd>
-<dt>Subdomains (sp)</dt><dd>{{SP}}</dd>
-<dt>Unused subdomains (np)</dt><dd>{{NP}}</dd>
-<dt>DKIM alignment (adkim)</dt><dd>{{ADKIM}}</dd>
-<dt>SPF alignment (aspf)</dt><dd>{{ASPF}}</dd>
-<dt>Applied to (pct)</dt><dd>{{PCT}}</dd>
-<dt>Failure reports (fo)</dt><dd>{{FO}}</dd>
-<dt>Testing</dt><dd>{{TESTING}}</dd>
+<dt>Policy (p)</dt><dd>{{P}} <span class="hint">what to do with mail that fails DMARC</span></dd>
+<dt>Subdomains (sp)</dt><dd>{{SP}} <span class="hint">the same, for subdomains (a dash: as p)</span></dd>
+<dt>Unused subdomains (np)</dt><dd>{{NP}} <span class="hint">the same, for subdomains that do not exist</span></dd>
+<dt>DKIM alignment (adkim)</dt><dd>{{ADKIM}} <span class="hint">how closely the signing domain must match the From: domain</span></dd>
+<dt>SPF alignment (aspf)</dt><dd>{{ASPF}} <span class="hint">how closely the envelope sender&rsquo;s domain must match it</span></dd>
+<dt>Applied to (pct)</dt><dd>{{PCT}} <span class="hint">percent of failing mail the policy applies to (a dash: all)</span></dd>
+<dt>Failure reports (fo)</dt><dd>{{FO}} <span class="hint">when you asked for a report on each failing message</span></dd>
+<dt>Testing</dt><dd>{{TESTING}} <span class="hint">&ldquo;y&rdquo;: report only, do not apply the policy yet</span></dd>
 </dl>
 <details>
 <summary>What does this mean?</summary>
@@ -82,17 +82,20 @@
 {{#NO_ROWS}}
 <p class="empty">No records to show.</p>
 {{/NO_ROWS}}
+{{#ROW_TABLE}}
 <div class="scroll">
 <table>
-<caption>Records of report {{REPORT_ID}}</caption>
-<thead><tr><th scope="col">Server (IP address)</th><th scope="col" class="num">Messages</th><th scope="col">Action</th><th scope="col">DKIM (DMARC)</th><th scope="col">SPF (DMARC)</th><th scope="col">Reasons given</th><th scope="col">From: domain</th><th scope="col">Envelope sender</th><th scope="col">Envelope recipient</th><th scope="col">DKIM results (domain, selector, result)</th><th scope="col">SPF results (domain, scope, result)</th></tr></thead>
-<tbody>
+<caption>Records of report {{REPORT_ID}}. Under each: every DKIM and SPF check behind the verdicts.</caption>
+<thead><tr><th scope="col">Server (IP address)</th><th scope="col" class="num">Messages</th><th scope="col">Action</th><th scope="col"><abbr title="DKIM for DMARC: passed and aligned with the From: domain">DKIM</abbr></th><th scope="col"><abbr title="SPF for DMARC: passed and aligned with the From: domain">SPF</abbr></th><th scope="col">From: domain</th><th scope="col">Envelope sender</th></tr></thead>
 {{#ROW}}
-<tr><td class="ip">{{IP}}{{#NO_IP}}<span class="empty">not given</span>{{/NO_IP}}{{#IP_RAW}} (sent as &ldquo;{{RAW}}&rdquo;){{/IP_RAW}}</td><td class="num">{{COUNT}}</td><td>{{DISPOSITION}}</td><td><span class="badge {{DKIM_EVAL_CLASS}}">{{DKIM_EVAL}}</span></td><td><span class="badge {{SPF_EVAL_CLASS}}">{{SPF_EVAL}}</span></td><td class="list">{{REASONS}}</td><td>{{HEADER_FROM}}</td><td class="list">{{ENVELOPE_FROM}}</td><td class="list">{{ENVELOPE_TO}}</td><td class="list">{{DKIM_LIST}}</td><td class="list">{{SPF_LIST}}</td></tr>
-{{/ROW}}
+<tbody>
+<tr><th scope="row" class="ip">{{IP}}{{#NO_IP}}<span class="empty">not given</span>{{/NO_IP}}{{#IP_RAW}} (sent as &ldquo;{{RAW}}&rdquo;){{/IP_RAW}}</th><td class="num">{{COUNT}}</td><td>{{DISPOSITION}}</td><td><span class="badge {{DKIM_EVAL_CLASS}}">{{DKIM_EVAL}}</span></td><td><span class="badge {{SPF_EVAL_CLASS}}">{{SPF_EVAL}}</span></td><td class="domain">{{HEADER_FROM}}</td><td class="domain">{{ENVELOPE_FROM}}</td></tr>
+<tr class="more"><td colspan="7"><dl class="inline"><div><dt>DKIM results</dt><dd>{{DKIM_LIST}}</dd></div><div><dt>SPF results</dt><dd>{{SPF_LIST}}</dd></div>{{#REASONS}}<div><dt>Reasons given</dt><dd>{{REASONS}}</dd></div>{{/REASONS}}{{#ENVELOPE_TO}}<div><dt>Envelope recipient</dt><dd>{{ENVELOPE_TO}}</dd></div>{{/ENVELOPE_TO}}</dl></td></tr>
 </tbody>
+{{/ROW}}
 </table>
 </div>
+{{/ROW_TABLE}}
 {{#ROWS_OMITTED}}
 <p>{{OMITTED}} more records not shown.</p>
 {{/ROWS_OMITTED}}
@@ -101,10 +104,14 @@
 <dl class="terms">
 <dt>Action</dt>
 <dd>What the receiver did: none (delivered as usual), quarantine (spam folder), reject (refused), pass (passed DMARC).</dd>
-<dt>DKIM (DMARC), SPF (DMARC)</dt>
+<dt>DKIM, SPF</dt>
 <dd>Whether DKIM or SPF passed <em>and</em> matched the From: domain. DMARC passes when one of the two says pass.</dd>
+<dt>Envelope sender</dt>
+<dd>The hidden sender address domain (where bounces go), the one SPF checks.</dd>
 <dt>DKIM results, SPF results</dt>
-<dd>The raw checks behind them: every signature and SPF check, for whatever domain it was made, aligned or not.</dd>
+<dd>The raw checks behind them: every signature (domain, selector, result) and SPF check (domain, scope, result), for whatever domain it was made, aligned or not.</dd>
+<dt>Reasons given, envelope recipient</dt>
+<dd>Shown when the receiver gave them: why it did not apply your policy (for example a forwarded message), and the recipient&rsquo;s domain.</dd>
 </dl>
 </details>
 </main>

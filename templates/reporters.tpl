@@ -31,17 +31,19 @@
 {{#NO_REPORTERS}}
 <p class="empty">No reports were received for these days.</p>
 {{/NO_REPORTERS}}
+{{#REPORTER_TABLE}}
 <div class="scroll">
 <table>
 <caption>Reporters by messages</caption>
 <thead><tr><th scope="col">Organisation</th><th scope="col">Contact</th><th scope="col" class="num">Reports</th><th scope="col" class="num">Messages</th><th scope="col">Latest report up to</th></tr></thead>
 <tbody>
 {{#REPORTER}}
-<tr><th scope="row">{{ORG}}</th><td class="list">{{EMAIL}}</td><td class="num">{{REPORTS}}</td><td class="num">{{MESSAGES}}</td><td>{{LAST}}</td></tr>
+<tr><th scope="row" class="name">{{ORG}}</th><td class="list">{{EMAIL}}</td><td class="num">{{REPORTS}}</td><td class="num">{{MESSAGES}}</td><td class="nowrap">{{LAST}}</td></tr>
 {{/REPORTER}}
 </tbody>
 </table>
 </div>
+{{/REPORTER_TABLE}}
 </main>
 <footer>
 <p>Generated on {{GENERATED}} by dmarc-rua from the DMARC aggregate reports that mailbox providers sent about your domains. All times are UTC. <a href="{{ROOT}}../archive.html">Earlier weeks</a></p>

@@ -31,17 +31,19 @@
 {{#NO_REPORTS}}
 <p class="empty">No reports were received for these days.</p>
 {{/NO_REPORTS}}
+{{#REPORT_TABLE}}
 <div class="scroll">
 <table>
 <caption>Reports, newest first</caption>
-<thead><tr><th scope="col">Reporter</th><th scope="col">Report ID</th><th scope="col">Domain</th><th scope="col">Period</th><th scope="col" class="num">Messages</th><th scope="col" class="num">This week</th><th scope="col" class="num">Records</th><th scope="col">Note</th></tr></thead>
+<thead><tr><th scope="col">Reporter</th><th scope="col">Report ID</th><th scope="col">Domain</th><th scope="col">Period (UTC)</th><th scope="col" class="num">Messages</th><th scope="col" class="num">This week</th><th scope="col" class="num">Records</th></tr></thead>
 <tbody>
 {{#REPORT}}
-<tr><td>{{ORG}}</td><td class="list"><a href="report/{{ID}}.html">{{REPORT_ID}}</a></td><td>{{DOMAIN}}</td><td>{{PERIOD}}</td><td class="num">{{MESSAGES}}</td><td class="num">{{WINDOW_MESSAGES}}</td><td class="num">{{RECORDS}}</td><td>{{#FOREIGN}}<span class="badge warn">&#9888; not your domain</span> {{/FOREIGN}}{{#HAS_NOTES}}<span class="badge other">data notes: {{NOTE_COUNT}}</span>{{/HAS_NOTES}}</td></tr>
+<tr><td class="name">{{ORG}}</td><th scope="row" class="list"><a href="report/{{ID}}.html">{{REPORT_ID}}</a>{{#FOREIGN}}<span class="mark"><span class="badge warn">&#9888; not your domain</span></span>{{/FOREIGN}}{{#HAS_NOTES}}<span class="mark"><span class="badge other">data notes: {{NOTE_COUNT}}</span></span>{{/HAS_NOTES}}</th><td class="domain">{{DOMAIN}}</td><td class="period"><span>{{PERIOD_FROM}} -</span> <span>{{PERIOD_TO}}</span></td><td class="num">{{MESSAGES}}</td><td class="num">{{WINDOW_MESSAGES}}</td><td class="num">{{RECORDS}}</td></tr>
 {{/REPORT}}
 </tbody>
 </table>
 </div>
+{{/REPORT_TABLE}}
 </main>
 <footer>
 <p>Generated on {{GENERATED}} by dmarc-rua from the DMARC aggregate reports that mailbox providers sent about your domains. All times are UTC. <a href="{{ROOT}}../archive.html">Earlier weeks</a></p>

@@ -36,17 +36,20 @@
 {{#NO_SOURCES}}
 <p class="empty">No mail was reported for these days.</p>
 {{/NO_SOURCES}}
-<div class="scroll">
+{{#SOURCE_TABLE}}
+<div class="scroll medium">
 <table>
-<caption>Sources by failing messages</caption>
-<thead><tr><th scope="col">Status</th><th scope="col">Server (IP address)</th><th scope="col">From: domain</th><th scope="col" class="num">Messages</th><th scope="col" class="num">Failed DMARC</th><th scope="col" class="num">SPF aligned</th><th scope="col" class="num">DKIM aligned</th><th scope="col">DKIM signatures (domain, selector)</th><th scope="col">SPF checked for</th><th scope="col">Envelope sender</th></tr></thead>
-<tbody>
+<caption>Sources by failing messages. Under each: the DKIM signatures and SPF checks the receivers saw.</caption>
+<thead><tr><th scope="col">Status, server (IP address) and From: domain</th><th scope="col" class="num">Messages</th><th scope="col" class="num">Failed DMARC</th><th scope="col" class="num"><abbr title="Passed SPF for a domain matching the From: domain">SPF aligned</abbr></th><th scope="col" class="num"><abbr title="Passed DKIM for a domain matching the From: domain">DKIM aligned</abbr></th></tr></thead>
 {{#SOURCE}}
-<tr class="{{CLASS}}"><td>{{#CLASS_OK}}<span class="badge ok">&#10003; OK</span>{{/CLASS_OK}}{{#CLASS_PARTLY}}<span class="badge partly">&#9681; Partly OK</span>{{/CLASS_PARTLY}}{{#CLASS_FAILING}}<span class="badge failing">&#10007; Failing</span>{{/CLASS_FAILING}}</td><td class="ip">{{IP}}{{#NO_IP}}<span class="empty">not given</span>{{/NO_IP}}</td><td class="nowrap">{{HEADER_FROM}}</td><td class="num">{{MESSAGES}}</td><td class="num">{{FAILING}} ({{FAILING_PCT}}%)</td><td class="num">{{SPF}} ({{SPF_PCT}}%)</td><td class="num">{{DKIM}} ({{DKIM_PCT}}%)</td><td class="list">{{DKIM_LIST}}</td><td class="list">{{SPF_LIST}}</td><td class="list">{{ENVELOPE_FROM}}</td></tr>
-{{/SOURCE}}
+<tbody class="{{CLASS}}">
+<tr><th scope="row" class="source">{{#CLASS_OK}}<span class="badge ok">&#10003; OK</span>{{/CLASS_OK}}{{#CLASS_PARTLY}}<span class="badge partly">&#9681; Partly OK</span>{{/CLASS_PARTLY}}{{#CLASS_FAILING}}<span class="badge failing">&#10007; Failing</span>{{/CLASS_FAILING}} <span class="ip">{{IP}}{{#NO_IP}}<span class="empty">not given</span>{{/NO_IP}}</span> <span class="from">From: {{HEADER_FROM}}</span></th><td class="num">{{MESSAGES}}</td><td class="num">{{FAILING}}<span class="pct">{{FAILING_PCT}}</span></td><td class="num">{{SPF}}<span class="pct">{{SPF_PCT}}</span></td><td class="num">{{DKIM}}<span class="pct">{{DKIM_PCT}}</span></td></tr>
+<tr class="more"><td colspan="5"><dl class="inline"><div><dt>DKIM signatures</dt><dd>{{DKIM_LIST}}</dd></div><div><dt>SPF checked for</dt><dd>{{SPF_LIST}}</dd></div><div><dt>Envelope sender</dt><dd>{{ENVELOPE_FROM}}</dd></div></dl></td></tr>
 </tbody>
+{{/SOURCE}}
 </table>
 </div>
+{{/SOURCE_TABLE}}
 {{#OMITTED}}
 <p>{{OMITTED}} more sources with {{OMITTED_MESSAGES}} messages not shown.</p>
 {{/OMITTED}}
@@ -57,6 +60,8 @@
 <dd>The internet address of the server that handed the mail to the receiver.</dd>
 <dt>From: domain</dt>
 <dd>The domain in the From: address readers see.</dd>
+<dt>Failed DMARC</dt>
+<dd>Messages that neither SPF nor DKIM proved to come from you, and the share of the source&rsquo;s messages they are.</dd>
 <dt>SPF aligned, DKIM aligned</dt>
 <dd>How many of the messages passed SPF or DKIM for a domain matching the From: domain. DMARC passes when at least one of the two does.</dd>
 <dt>DKIM signatures</dt>

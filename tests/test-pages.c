@@ -14,7 +14,8 @@
  * Hostile strings: every report-supplied field (and the customer name)
  * in turn holds markup, quotes, a javascript: URL and invalid UTF-8; no
  * page may carry any of it unescaped inside a tag, and every page must
- * stay valid UTF-8.  Every page links only to relative URLs, and, when
+ * stay valid UTF-8.  Every page links only to relative URLs, has no
+ * table without rows and no rate of nothing shown as "0%", and, when
  * xmllint is installed, parses without errors (its HTML 4 parser's
  * complaints about HTML5 and SVG element names aside).
  */
@@ -630,6 +631,23 @@ check_xmllint(const char *path)
 	g_free(err);
 }
 
+/* A table is shown only with rows: never its headings alone. */
+static void
+check_tables(const char *file, const char *html)
+{
+	const char *p = html, *head, *end, *row;
+
+	while ((p = strstr(p, "<table")) != NULL) {
+		end = strstr(p, "</table>");
+		g_assert_nonnull(end);
+		head = strstr(p, "</thead>");
+		row = head != NULL ? strstr(head, "<tr") : NULL;
+		if (head == NULL || head > end || row == NULL || row > end)
+			g_error("%s: a table without rows", file);
+		p = end;
+	}
+}
+
 /* The checks every page passes, whatever the data. */
 static void
 check_page(const char *path, const char *html)
@@ -639,8 +657,12 @@ check_page(const char *path, const char *html)
 	    "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"));
 	g_assert_nonnull(strstr(html, "<title>"));
 	g_assert_nonnull(strstr(html, "name=\"viewport\""));
+	/* A rate of nothing is an em dash, a rate "0.0%". */
+	if (strstr(html, ">0%") != NULL)
+		g_error("%s: a rate shown as 0%%", path);
 	check_tags(path, html);
 	check_links(path, html);
+	check_tables(path, html);
 	check_xmllint(path);
 }
 
@@ -743,7 +765,87 @@ test_golden_site(void)
 	    "4 more sources with 1,234,567 messages not shown."));
 	g_assert_nonnull(strstr(all->str, "3 more records not shown."));
 	g_assert_nonnull(strstr(all->str, "href=\"report/101.html\""));
+	/* 1 Dec had no mail: its pass rate is a dash, not 0%. */
+	g_assert_nonnull(strstr(all->str, "<time datetime=\"2026-12-01\">"
+	    "Tue 1<span class=\"month\"> Dec</span></time></th>"
+	    "<td class=\"num\">0</td><td class=\"num\">0</td>"
+	    "<td class=\"num\">\xe2\x80\x94</td>"));
 	g_string_free(all, TRUE);
+	rm_rf(dir);
+	g_free(dir);
+	site_free(site);
+}
+
+/* Reads dir/file (transfer full). */
+static char *
+slurp_in(const char *dir, const char *file)
+{
+	char *path = g_build_filename(dir, file, NULL);
+	char *text = slurp(path);
+
+	g_free(path);
+	return text;
+}
+
+/*
+ * Without unreadable mails or foreign reports, the quality page says so
+ * in words and shows no table; a source without messages has no rates.
+ */
+static void
+test_no_rows(void)
+{
+	struct dr_site *site = golden_site();
+	struct dr_view_source *src;
+	char *dir, *quality, *sources;
+	guint i;
+
+	g_ptr_array_set_size(site->quarantined, 0);
+	for (i = 0; i < site->report_list->len; i++)
+		((struct dr_view_report *)
+		    site->report_list->pdata[i])->foreign = FALSE;
+	src = site->sources->pdata[4];
+	memset(&src->c, 0, sizeof(src->c));
+	src->failing = 0;
+	dir = render(site);
+	g_string_free(check_site(dir), TRUE);
+	quality = slurp_in(dir, "quality.html");
+	g_assert_null(strstr(quality, "<table"));
+	g_assert_nonnull(strstr(quality, "None: every mail to your report "
+	    "address could be read."));
+	sources = slurp_in(dir, "sources.html");
+	g_assert_nonnull(strstr(sources, "<td class=\"num\">0<span "
+	    "class=\"pct\">\xe2\x80\x94</span></td>"));
+	g_free(sources);
+	g_free(quality);
+	rm_rf(dir);
+	g_free(dir);
+	site_free(site);
+}
+
+/*
+ * Large counts: the chart's labels stay short enough for their slots
+ * ("1.2M", "500k"), the table beside it keeps the exact figures.
+ */
+static void
+test_chart_labels(void)
+{
+	struct dr_site *site = golden_site();
+	char *dir, *index;
+
+	site->days[2].pass = 1234000;
+	site->days[2].fail = 567;
+	site->days[4].pass = 12345;
+	dir = render(site);
+	index = slurp_in(dir, "index.html");
+	g_assert_nonnull(strstr(index, ">1.2M</text>"));
+	g_assert_nonnull(strstr(index, ">12.4k</text>"));
+	g_assert_nonnull(strstr(index, ">500k</text>"));
+	g_assert_nonnull(strstr(index, ">1.5M</text>"));
+	g_assert_nonnull(strstr(index, ">2M</text>"));
+	g_assert_nonnull(strstr(index, ">1,234,000</td>"));
+	/* An SVG text is never a full seven-digit figure. */
+	g_assert_null(strstr(index, ",234,567</text>"));
+	g_free(index);
 	rm_rf(dir);
 	g_free(dir);
 	site_free(site);
@@ -1056,6 +1158,8 @@ main(int argc, char **argv)
 	g_test_add_func("/pages/golden/site", test_golden_site);
 	g_test_add_func("/pages/golden/empty", test_empty_site);
 	g_test_add_func("/pages/golden/archive", test_archive);
+	g_test_add_func("/pages/no-rows", test_no_rows);
+	g_test_add_func("/pages/chart/labels", test_chart_labels);
 	g_test_add_func("/pages/failure/paths", test_failures);
 	g_test_add_func("/pages/failure/rows", test_rows_error);
 	for (i = 0; i < G_N_ELEMENTS(hostile_cases); i++)
