@@ -45,5 +45,7 @@ int	dr_cmd_customer(int argc, char **argv);
 int	dr_cmd_quarantine(int argc, char **argv);
 int	dr_cmd_db(int argc, char **argv);
 int	dr_cmd_render(int argc, char **argv);
+int	dr_cmd_import(int argc, char **argv);
+int	dr_cmd_status(int argc, char **argv);
 
 #endif /* DR_CLI_H */

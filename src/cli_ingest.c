@@ -91,7 +91,11 @@ tempfail(const char *queue_id, GError *error)
 	char *line = g_strdup(error->message);
 	char *p;
 
-	/* The line goes into the MTA's log and a DSN: one short line. */
+	/*
+	 * The line goes into the MTA's log and a DSN: one short line, the
+	 * first of a multi-line message (libpq's are).
+	 */
+	line[strcspn(line, "\r\n")] = '\0';
 	for (p = line; *p; p++)
 		if (!g_ascii_isprint(*p))
 			*p = ' ';

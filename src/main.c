@@ -24,7 +24,11 @@ static const struct {
 	  "list, show, replay, drop quarantined mail" },
 	{ "render", dr_cmd_render,
 	  "write each customer's static site for the last seven days" },
-	{ "db", dr_cmd_db, "create or upgrade the database schema" },
+	{ "import", dr_cmd_import,
+	  "store the reports in mail files, Maildirs and mbox files" },
+	{ "status", dr_cmd_status,
+	  "database, customers, quarantine and the last render at a glance" },
+	{ "db", dr_cmd_db, "create, upgrade or prune the database" },
 };
 
 static void

@@ -340,6 +340,9 @@ dr_xml_init(void)
 	xmlInitParser();
 	xmlSetGenericErrorFunc(NULL, discard_generic);
 	xmlSetStructuredErrorFunc(NULL, discard_structured);
+	/* The handlers above are per thread; these are for threads to come. */
+	xmlThrDefSetGenericErrorFunc(NULL, discard_generic);
+	xmlThrDefSetStructuredErrorFunc(NULL, discard_structured);
 	xmlSetExternalEntityLoader(refuse_entity);
 }
 

@@ -5,7 +5,8 @@ setup_db
 R=$FIXTURES/reports
 
 check "db migrate again: nothing to do" sh -c "'$DR_BIN' db migrate | grep -q 'up to date'"
-check "db status: up to date, exit 0" sh -c "'$DR_BIN' db status | grep -q 'schema version: 2'"
+latest=$(ls "$DR_SCHEMA_DIR" | grep -c '^[0-9].*\.sql$')
+check "db status: up to date, exit 0" sh -c "'$DR_BIN' db status | grep -q 'schema version: $latest'"
 check "db init on a migrated database is harmless" "$DR_BIN" db init
 
 check "customer add with mailboxes and domains" "$DR_BIN" customer add acme \
