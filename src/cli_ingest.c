@@ -83,6 +83,18 @@ drain_stdin(void)
 		g_byte_array_unref(b);
 }
 
+static void
+make_valid(char **s)
+{
+	char *v;
+
+	if (*s == NULL || g_utf8_validate(*s, -1, NULL))
+		return;
+	v = g_utf8_make_valid(*s, -1);
+	g_free(*s);
+	*s = v;
+}
+
 static int
 tempfail(const char *queue_id, GError *error)
 {
@@ -125,18 +137,18 @@ dr_cmd_ingest(int argc, char **argv)
 	int budget = 0, status;
 	gsize total = 0;
 	const GOptionEntry entries[] = {
-		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &dlv.recipient,
+		{ "recipient", 'r', 0, G_OPTION_ARG_FILENAME, &dlv.recipient,
 		  "The rua mailbox the mail was delivered to (Postfix: "
 		  "${original_recipient})", "ADDR" },
-		{ "queue-id", 'q', 0, G_OPTION_ARG_STRING, &dlv.queue_id,
+		{ "queue-id", 'q', 0, G_OPTION_ARG_FILENAME, &dlv.queue_id,
 		  "The MTA's queue id, for the log (Postfix: ${queue_id})",
 		  "ID" },
-		{ "sender", 's', 0, G_OPTION_ARG_STRING, &dlv.sender,
+		{ "sender", 's', 0, G_OPTION_ARG_FILENAME, &dlv.sender,
 		  "The envelope sender (Postfix: ${sender})", "ADDR" },
 		{ "file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
 		  "Read a mail, or a bare .xml/.xml.gz/.zip/zlib report, from "
 		  "FILE instead of stdin", "FILE" },
-		{ "customer", 'C', 0, G_OPTION_ARG_STRING, &customer,
+		{ "customer", 'C', 0, G_OPTION_ARG_FILENAME, &customer,
 		  "The customer the report belongs to (for bare report files)",
 		  "SLUG" },
 		{ "time-budget", 't', 0, G_OPTION_ARG_INT, &budget,
@@ -163,6 +175,15 @@ dr_cmd_ingest(int argc, char **argv)
 		status = tempfail(dlv.queue_id, error);
 		goto out;
 	}
+	/*
+	 * The MTA's arguments are taken as bytes (ARG_FILENAME: no charset
+	 * conversion that could fail and defer the mail for ever); the
+	 * database takes only UTF-8.
+	 */
+	make_valid(&dlv.recipient);
+	make_valid(&dlv.queue_id);
+	make_valid(&dlv.sender);
+	make_valid(&customer);
 	if (budget > 0)
 		cli.conf.limits.time_budget = (guint)budget;
 	cli.conf.limits.deadline = g_get_monotonic_time() +

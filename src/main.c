@@ -79,7 +79,8 @@ dr_cli_parse(struct dr_cli *cli, const char *params, const char *summary,
 	    "Show common options", NULL, NULL);
 	g_option_group_add_entries(group, common);
 	g_option_context_add_group(ctx, group);
-	ok = g_option_context_parse(ctx, argc, argv, error);
+	ok = g_option_context_parse_strv(ctx, argv, error);
+	*argc = (int)g_strv_length(*argv);
 	g_option_context_free(ctx);
 	if (!ok) {
 		(*error)->domain = DR_ERROR;
@@ -123,6 +124,12 @@ main(int argc, char **argv)
 	int status, cmd;
 
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Arguments are UTF-8, whatever the locale: the MTA runs us in the C
+	 * locale, where GLib would refuse every non-ASCII option value.
+	 * (ingest takes its MTA arguments as bytes; see cli_ingest.c.)
+	 */
+	g_setenv("CHARSET", "UTF-8", TRUE);
 	/* The first argument that is not an option names the command. */
 	for (cmd = 1; cmd < argc && argv[cmd][0] == '-'; cmd++) {
 		if (strcmp(argv[cmd], "--version") == 0) {
@@ -156,19 +163,20 @@ main(int argc, char **argv)
 	}
 	/* argv for the command: its name, the global options, the rest. */
 	{
+		/* A strv of its own: option parsing frees what it consumes. */
 		char **args = g_new0(char *, argc + 1);
 		int n = 0, j;
 
-		args[n++] = argv[cmd];
+		args[n++] = g_strdup(argv[cmd]);
 		for (j = 1; j < cmd; j++)
-			args[n++] = argv[j];
+			args[n++] = g_strdup(argv[j]);
 		for (j = cmd + 1; j < argc; j++)
-			args[n++] = argv[j];
+			args[n++] = g_strdup(argv[j]);
 		dr_xml_init();
 		dr_mime_init();
 		status = commands[i].run(n, args);
 		dr_mime_shutdown();
-		g_free(args);
+		g_strfreev(args);
 	}
 	return status;
 }

@@ -336,19 +336,38 @@ set_counts(struct dr_tpl_dict *d, const struct dr_view_counts *c)
 		dr_tpl_show_section(d, "DISP_OTHER_ROW");
 }
 
+/*
+ * Day totals come from strangers' reports: a + b and a * b stop at
+ * G_MAXINT64 instead of overflowing.
+ */
+static gint64
+sat_add(gint64 a, gint64 b)
+{
+	return a > G_MAXINT64 - b ? G_MAXINT64 : a + b;
+}
+
+static gint64
+sat_mul(gint64 a, gint64 b)
+{
+	return b != 0 && a > G_MAXINT64 / b ? G_MAXINT64 : a * b;
+}
+
 /* A step of 1, 2 or 5 times a power of ten, AXIS_TICKS of which >= max. */
 static gint64
 axis_step(gint64 max)
 {
+	static const gint64 mult[] = { 1, 2, 5 };
+	gint64 need = max / AXIS_TICKS + (max % AXIS_TICKS != 0);
 	gint64 scale = 1;
+	gsize k;
 
 	for (;;) {
-		if (AXIS_TICKS * scale >= max)
-			return scale;
-		if (AXIS_TICKS * 2 * scale >= max)
-			return 2 * scale;
-		if (AXIS_TICKS * 5 * scale >= max)
-			return 5 * scale;
+		for (k = 0; k < G_N_ELEMENTS(mult); k++)
+			if (scale <= G_MAXINT64 / mult[k] &&
+			    scale * mult[k] >= need)
+				return scale * mult[k];
+		if (scale > G_MAXINT64 / 10)
+			return need;
 		scale *= 10;
 	}
 }
@@ -375,9 +394,10 @@ set_chart(struct dr_tpl_dict *d, const struct dr_site *site)
 	int i;
 
 	for (i = 0; i < DR_WINDOW_DAYS; i++)
-		max = MAX(max, site->days[i].pass + site->days[i].fail);
+		max = MAX(max, sat_add(site->days[i].pass,
+		    site->days[i].fail));
 	step = axis_step(max);
-	top = step * AXIS_TICKS;
+	top = sat_mul(step, AXIS_TICKS);
 	dr_tpl_set_int(d, "CHART_W", CHART_W);
 	dr_tpl_set_int(d, "CHART_H", CHART_H);
 	dr_tpl_set_int(d, "PLOT_LEFT", PLOT_LEFT);
@@ -392,7 +412,7 @@ set_chart(struct dr_tpl_dict *d, const struct dr_site *site)
 		    AXIS_TICKS);
 		dr_tpl_set_int(s, "LABEL_Y", PLOT_BOTTOM - PLOT_HEIGHT * i /
 		    AXIS_TICKS + 5);
-		set_short_num(s, "VALUE", step * i);
+		set_short_num(s, "VALUE", sat_mul(step, i));
 	}
 	for (i = 0; i < DR_WINDOW_DAYS; i++) {
 		const struct dr_view_day *day = &site->days[i];
@@ -401,7 +421,7 @@ set_chart(struct dr_tpl_dict *d, const struct dr_site *site)
 		x = PLOT_LEFT + SLOT_W * i + (SLOT_W - BAR_W) / 2;
 		hp = bar_height(day->pass, top);
 		hf = bar_height(day->fail, top);
-		total = day->pass + day->fail;
+		total = sat_add(day->pass, day->fail);
 		set_day_label(s, day->day);
 		set_time(s, "DATE", day->day, "%Y-%m-%d");
 		set_num(s, "PASS", day->pass);

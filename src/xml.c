@@ -7,9 +7,13 @@
  * record/row, auth_results/dkim, ...); the stack is as deep as
  * lim->max_xml_depth allows and no deeper.  Text of a known leaf element
  * is collected into one bounded buffer, trimmed and stored when the leaf
- * closes.  Only an <extension> and unknown children of <record> are
- * serialised whole (xmlTextReaderReadOuterXml), and kept only when they
- * fit into lim->max_field_bytes.
+ * closes.  An <extension> and unknown children of <record> are kept as
+ * raw XML: serialised node by node as the reader streams past, the way
+ * libxml's xmlNodeDump() would write them (namespaces declared outside
+ * the element are declared again on it) except that text beyond ASCII
+ * stays UTF-8, and kept only when they fit into lim->max_field_bytes.
+ * Expanding them into a tree first (xmlTextReaderReadOuterXml) would
+ * cost memory in proportion to their size, however large.
  *
  * Security: no DTD is loaded, no entity substituted, no network used; a
  * DOCTYPE or an entity reference ends the parse (XXE, billion laughs),
@@ -179,6 +183,27 @@ static const char *const v_reason[] = {
 	"local_policy", "other", "policy_test_mode", NULL
 };
 
+/* The element being kept as raw XML, and where it goes. */
+struct raw {
+	int		 depth;		/* of its root element; -1: none */
+	char		**dst;
+	char		*where;		/* for the note when it is dropped */
+	GString		*buf;		/* its serialisation, while it fits */
+	gsize		 room;		/* bytes it may take */
+	gsize		 len;		/* bytes so far, kept or not */
+	gboolean	 over;		/* longer than room: dropped */
+	gsize		 decl_at;	/* end of the root's own declarations */
+	gboolean	 tag_open;	/* a start tag still lacks its '>' */
+	GArray		*scope;		/* struct raw_ns, innermost last */
+	GHashTable	*declared;	/* prefix ("" default) -> count */
+};
+
+/* A namespace prefix declared inside the raw element, and at what depth. */
+struct raw_ns {
+	char		*prefix;
+	int		 depth;
+};
+
 struct parser {
 	xmlTextReaderPtr reader;
 	xmlDocPtr	 doc;		/* only after a failed read */
@@ -200,6 +225,8 @@ struct parser {
 	enum field	 leaf;		/* the open leaf, if any */
 	GString		*text;		/* its text so far */
 	guint		 nodes;
+
+	struct raw	 raw;
 
 	struct dr_report *rep;
 	struct dr_record rec;
@@ -653,34 +680,300 @@ close_record(struct parser *p, GError **error)
 	return TRUE;
 }
 
+/* Raw XML */
+
+/* Counts n more bytes of the raw element and keeps them if it fits. */
+static void
+raw_put(struct parser *p, const char *s, gsize n)
+{
+	struct raw *r = &p->raw;
+
+	r->len += n;
+	if (r->over)
+		return;
+	if (r->len > r->room) {
+		r->over = TRUE;
+		g_string_truncate(r->buf, 0);
+		return;
+	}
+	g_string_append_len(r->buf, s, n);
+}
+
+static void
+raw_puts(struct parser *p, const char *s)
+{
+	raw_put(p, s, strlen(s));
+}
+
+/* s with the escapes of xmlNodeDump(): text, or an attribute value. */
+static void
+raw_escaped(struct parser *p, const char *s, gboolean attr)
+{
+	const char *run = s, *ent;
+
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':	ent = "&amp;"; break;
+		case '<':	ent = "&lt;"; break;
+		case '>':	ent = "&gt;"; break;
+		case '\r':	ent = "&#13;"; break;
+		case '"':	ent = attr ? "&quot;" : NULL; break;
+		case '\n':	ent = attr ? "&#10;" : NULL; break;
+		case '\t':	ent = attr ? "&#9;" : NULL; break;
+		default:	ent = NULL; break;
+		}
+		if (ent == NULL)
+			continue;
+		raw_put(p, run, s - run);
+		raw_puts(p, ent);
+		run = s + 1;
+	}
+	raw_put(p, run, s - run);
+}
+
+/* One more declaration of prefix in scope. */
+static void
+raw_declare(struct parser *p, const char *prefix)
+{
+	gpointer n = g_hash_table_lookup(p->raw.declared, prefix);
+
+	g_hash_table_insert(p->raw.declared, g_strdup(prefix),
+	    GUINT_TO_POINTER(GPOINTER_TO_UINT(n) + 1));
+}
+
+/* A declaration made by the element at depth, in scope until it ends. */
+static void
+raw_scope_push(struct parser *p, const char *prefix, int depth)
+{
+	struct raw_ns ns = { g_strdup(prefix), depth };
+
+	g_array_append_val(p->raw.scope, ns);
+	raw_declare(p, prefix);
+}
+
+/* Forgets the declarations made at depth or deeper. */
+static void
+raw_scope_pop(struct parser *p, int depth)
+{
+	GArray *scope = p->raw.scope;
+	struct raw_ns *ns;
+	guint n;
+
+	while (scope->len > 0) {
+		ns = &g_array_index(scope, struct raw_ns, scope->len - 1);
+		if (ns->depth < depth)
+			break;
+		n = GPOINTER_TO_UINT(g_hash_table_lookup(p->raw.declared,
+		    ns->prefix));
+		if (n <= 1)
+			g_hash_table_remove(p->raw.declared, ns->prefix);
+		else
+			g_hash_table_insert(p->raw.declared,
+			    g_strdup(ns->prefix), GUINT_TO_POINTER(n - 1));
+		g_free(ns->prefix);
+		g_array_set_size(scope, scope->len - 1);
+	}
+}
+
 /*
- * Appends the serialised current element to *dst unless that would make
- * it longer than lim->max_field_bytes; what does not fit is dropped with
- * a note naming where.
+ * A prefix used inside the raw element but declared outside it is
+ * declared on its root element, after the root's own declarations, as
+ * libxml does when it copies a subtree out of its document.
  */
 static void
-keep_raw(struct parser *p, char **dst, const char *where)
+raw_need_ns(struct parser *p, const xmlChar *prefix, const xmlChar *uri)
 {
-	xmlChar *xml = xmlTextReaderReadOuterXml(p->reader);
-	gsize have = *dst != NULL ? strlen(*dst) : 0;
-	gsize len;
+	struct raw *r = &p->raw;
+	const char *key = prefix != NULL ? (const char *)prefix : "";
+	gsize at, before;
+	GString *tail;
+
+	if (uri == NULL || strcmp(key, "xml") == 0 ||
+	    g_hash_table_contains(r->declared, key))
+		return;
+	/* In scope until the raw element ends. */
+	raw_declare(p, key);
+	/* Written at the end, then moved in front of what followed. */
+	at = r->decl_at;
+	before = r->buf->len;
+	raw_puts(p, *key != '\0' ? " xmlns:" : " xmlns");
+	raw_puts(p, key);
+	raw_puts(p, "=\"");
+	raw_escaped(p, (const char *)uri, TRUE);
+	raw_puts(p, "\"");
+	if (r->over)
+		return;
+	tail = g_string_new_len(r->buf->str + at, before - at);
+	g_string_erase(r->buf, at, before - at);
+	g_string_append_len(r->buf, tail->str, tail->len);
+	g_string_free(tail, TRUE);
+	r->decl_at += r->buf->len - before;
+}
+
+/* Completes a start tag once it is known whether the element is empty. */
+static void
+raw_close_tag(struct parser *p, gboolean empty)
+{
+	if (!p->raw.tag_open)
+		return;
+	raw_puts(p, empty ? "/>" : ">");
+	p->raw.tag_open = FALSE;
+}
+
+static void
+raw_attributes(struct parser *p, int depth, gboolean decls)
+{
+	const char *name;
+	int more;
+
+	for (more = xmlTextReaderMoveToFirstAttribute(p->reader); more == 1;
+	    more = xmlTextReaderMoveToNextAttribute(p->reader)) {
+		if ((xmlTextReaderIsNamespaceDecl(p->reader) == 1) != decls)
+			continue;
+		name = (const char *)xmlTextReaderConstName(p->reader);
+		if (decls)
+			raw_scope_push(p, name[5] == ':' ? name + 6 : "",
+			    depth);
+		else
+			raw_need_ns(p, xmlTextReaderConstPrefix(p->reader),
+			    xmlTextReaderConstNamespaceUri(p->reader));
+		raw_puts(p, " ");
+		raw_puts(p, name);
+		raw_puts(p, "=\"");
+		raw_escaped(p, (const char *)xmlTextReaderConstValue(
+		    p->reader), TRUE);
+		raw_puts(p, "\"");
+	}
+	xmlTextReaderMoveToElement(p->reader);
+}
+
+/* The raw element is complete: keep it, or note that it was dropped. */
+static void
+raw_end(struct parser *p)
+{
+	struct raw *r = &p->raw;
 	char *joined;
 
-	if (xml == NULL)
-		return;
-	len = strlen((const char *)xml);
-	if (len > p->lim->max_field_bytes - MIN(have,
-	    p->lim->max_field_bytes)) {
+	if (r->over) {
 		dr_report_add_note(p->rep, "%s of %" G_GSIZE_FORMAT
-		    " bytes dropped (limit %" G_GSIZE_FORMAT ")", where, len,
-		    (gsize)p->lim->max_field_bytes);
+		    " bytes dropped (limit %" G_GSIZE_FORMAT ")", r->where,
+		    r->len, (gsize)p->lim->max_field_bytes);
 	} else {
-		joined = g_strconcat(*dst != NULL ? *dst : "",
-		    (const char *)xml, NULL);
-		g_free(*dst);
-		*dst = joined;
+		joined = g_strconcat(*r->dst != NULL ? *r->dst : "",
+		    r->buf->str, NULL);
+		g_free(*r->dst);
+		*r->dst = joined;
 	}
-	xmlFree(xml);
+	raw_scope_pop(p, r->depth);
+	g_hash_table_remove_all(r->declared);
+	g_clear_pointer(&r->where, g_free);
+	g_string_truncate(r->buf, 0);
+	r->depth = -1;
+}
+
+static void
+raw_element(struct parser *p, int depth)
+{
+	raw_close_tag(p, FALSE);
+	raw_puts(p, "<");
+	raw_puts(p, (const char *)xmlTextReaderConstName(p->reader));
+	raw_attributes(p, depth, TRUE);
+	if (depth == p->raw.depth)
+		p->raw.decl_at = p->raw.buf->len;
+	raw_need_ns(p, xmlTextReaderConstPrefix(p->reader),
+	    xmlTextReaderConstNamespaceUri(p->reader));
+	raw_attributes(p, depth, FALSE);
+	p->raw.tag_open = TRUE;
+	if (xmlTextReaderIsEmptyElement(p->reader)) {
+		raw_close_tag(p, TRUE);
+		raw_scope_pop(p, depth);
+		if (depth == p->raw.depth)
+			raw_end(p);
+	}
+}
+
+static void
+raw_end_element(struct parser *p, int depth)
+{
+	if (p->raw.tag_open) {
+		raw_close_tag(p, TRUE);
+	} else {
+		raw_puts(p, "</");
+		raw_puts(p, (const char *)xmlTextReaderConstName(p->reader));
+		raw_puts(p, ">");
+	}
+	raw_scope_pop(p, depth);
+	if (depth == p->raw.depth)
+		raw_end(p);
+}
+
+/* One node inside the raw element. */
+static void
+raw_node(struct parser *p, int type, int depth)
+{
+	const char *v = (const char *)xmlTextReaderConstValue(p->reader);
+
+	switch (type) {
+	case XML_READER_TYPE_ELEMENT:
+		raw_element(p, depth);
+		return;
+	case XML_READER_TYPE_END_ELEMENT:
+		raw_end_element(p, depth);
+		return;
+	case XML_READER_TYPE_TEXT:
+	case XML_READER_TYPE_WHITESPACE:
+	case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+		raw_close_tag(p, FALSE);
+		raw_escaped(p, v != NULL ? v : "", FALSE);
+		return;
+	case XML_READER_TYPE_CDATA:
+		raw_close_tag(p, FALSE);
+		raw_puts(p, "<![CDATA[");
+		raw_puts(p, v != NULL ? v : "");
+		raw_puts(p, "]]>");
+		return;
+	case XML_READER_TYPE_COMMENT:
+		raw_close_tag(p, FALSE);
+		raw_puts(p, "<!--");
+		raw_puts(p, v != NULL ? v : "");
+		raw_puts(p, "-->");
+		return;
+	case XML_READER_TYPE_PROCESSING_INSTRUCTION:
+		raw_close_tag(p, FALSE);
+		raw_puts(p, "<?");
+		raw_puts(p, (const char *)xmlTextReaderConstName(p->reader));
+		if (v != NULL && *v != '\0') {
+			raw_puts(p, " ");
+			raw_puts(p, v);
+		}
+		raw_puts(p, "?>");
+		return;
+	default:
+		return;
+	}
+}
+
+/*
+ * Starts keeping the current element as raw XML, appended to *dst
+ * unless that would make *dst longer than lim->max_field_bytes; what
+ * does not fit is dropped with a note naming where.
+ */
+static void
+keep_raw(struct parser *p, char **dst, const char *where, int depth)
+{
+	struct raw *r = &p->raw;
+	gsize have = *dst != NULL ? strlen(*dst) : 0;
+
+	r->dst = dst;
+	r->where = g_strdup(where);
+	r->room = p->lim->max_field_bytes - MIN(have,
+	    p->lim->max_field_bytes);
+	r->len = 0;
+	r->over = FALSE;
+	r->decl_at = 0;
+	r->tag_open = FALSE;
+	r->depth = depth;
+	raw_element(p, depth);
 }
 
 static gboolean
@@ -721,13 +1014,14 @@ open_element(struct parser *p, int depth, GError **error)
 	c = find_child(parent, name);
 	if (c == NULL) {
 		if (parent == C_FEEDBACK && strcmp(name, "extension") == 0) {
-			keep_raw(p, &p->rep->extensions, "<extension>");
+			keep_raw(p, &p->rep->extensions, "<extension>",
+			    depth);
 		} else if (parent == C_RECORD) {
 			q = quote(name);
 			where = g_strdup_printf("record %" G_GINT64_FORMAT
 			    ": <%s>", p->rep->record_count + 1, q);
 			g_free(q);
-			keep_raw(p, &p->rec.extensions, where);
+			keep_raw(p, &p->rec.extensions, where, depth);
 			g_free(where);
 		}
 		return TRUE;
@@ -823,6 +1117,9 @@ node(struct parser *p, GError **error)
 		    p->lim->max_xml_depth);
 		return FALSE;
 	}
+	if (p->raw.depth >= 0 && (depth > p->raw.depth ||
+	    (depth == p->raw.depth && type == XML_READER_TYPE_END_ELEMENT)))
+		raw_node(p, type, depth);
 	switch (type) {
 	case XML_READER_TYPE_DOCUMENT_TYPE: {
 		const char *root = (const char *)
@@ -947,6 +1244,11 @@ dr_xml_parse(dr_read_fn read_fn, gpointer src, const char *name,
 	p.text = g_string_new(NULL);
 	p.rep = dr_report_new();
 	dr_record_init(&p.rec);
+	p.raw.depth = -1;
+	p.raw.buf = g_string_new(NULL);
+	p.raw.scope = g_array_new(FALSE, FALSE, sizeof(struct raw_ns));
+	p.raw.declared = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
 
 	/* BIG_LINES: node line numbers past 65535, for messages. */
 	p.reader = xmlReaderForIO(on_read, NULL, &p, name, NULL,
@@ -970,6 +1272,11 @@ dr_xml_parse(dr_read_fn read_fn, gpointer src, const char *name,
 			xmlFreeDoc(p.doc);
 	}
 
+	raw_scope_pop(&p, G_MININT);
+	g_array_unref(p.raw.scope);
+	g_hash_table_unref(p.raw.declared);
+	g_string_free(p.raw.buf, TRUE);
+	g_free(p.raw.where);
 	g_clear_error(&p.read_error);
 	g_free(p.xml_message);
 	g_free(p.stack);
