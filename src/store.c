@@ -232,6 +232,13 @@ conn_ready(struct dr_store *s, GError **error)
 	if (s->starting) {
 		s->starting = FALSE;
 		connect_finish(s->conn);
+		/*
+		 * A connection started long ago (a slow parse) may have been
+		 * dropped by the server's authentication_timeout: one fresh,
+		 * blocking attempt before telling the MTA to retry.
+		 */
+		if (PQstatus(s->conn) != CONNECTION_OK)
+			PQreset(s->conn);
 		s->connected = PQstatus(s->conn) == CONNECTION_OK;
 	}
 	if (s->connected)
@@ -1312,6 +1319,7 @@ gboolean
 dr_store_schema_status(struct dr_store *s, const char *dir, int *current,
     GPtrArray **pending, GError **error)
 {
+	GError *e = NULL;
 	GPtrArray *files;
 	PGresult *res;
 	guint i;
@@ -1322,11 +1330,19 @@ dr_store_schema_status(struct dr_store *s, const char *dir, int *current,
 	if (files == NULL)
 		return FALSE;
 	res = exec_params(s, "SELECT coalesce(max(version), 0) FROM"
-	    " schema_migration", 0, NULL, NULL);
+	    " schema_migration", 0, NULL, &e);
 	if (res != NULL) {
 		*current = (int)g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL,
 		    10);
 		PQclear(res);
+	} else if (strstr(e->message, "SQLSTATE 42P01") != NULL) {
+		/* No schema_migration table: nothing applied yet. */
+		g_clear_error(&e);
+	} else {
+		/* Not allowed to look, or no database: not "version 0". */
+		g_propagate_error(error, e);
+		g_ptr_array_unref(files);
+		return FALSE;
 	}
 	*pending = g_ptr_array_new_with_free_func(g_free);
 	for (i = 0; i < files->len; i++) {
