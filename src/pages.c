@@ -108,8 +108,12 @@ set_pct(struct dr_tpl_dict *d, const char *key, gint64 part, gint64 whole)
 		dr_tpl_set(d, key, "\xe2\x80\x94");
 		return;
 	}
-	/* Counts stay far below 2^63 / 2000, so this cannot overflow. */
-	tenths = (part * 2000 + whole) / (2 * whole);
+	/*
+	 * Counts come from strangers and may be near 2^63: no integer
+	 * product.  A double has digits to spare for one decimal.
+	 */
+	tenths = (gint64)((double)MIN(part, whole) * 1000.0 / (double)whole +
+	    0.5);
 	dr_tpl_set_printf(d, key, "%" G_GINT64_FORMAT ".%d%%", tenths / 10,
 	    (int)(tenths % 10));
 }
@@ -134,7 +138,9 @@ set_short_num(struct dr_tpl_dict *d, const char *key, gint64 n)
 	for (i = 0; n >= 10000 && i < G_N_ELEMENTS(units); i++) {
 		if (n < units[i].unit)
 			continue;
-		tenths = (n * 10 + units[i].unit / 2) / units[i].unit;
+		/* n / (unit / 10), rounded, with no product to overflow. */
+		tenths = n / (units[i].unit / 10) +
+		    (n % (units[i].unit / 10) >= units[i].unit / 20);
 		if (tenths % 10 == 0 || tenths >= 1000)
 			dr_tpl_set_printf(d, key, "%" G_GINT64_FORMAT "%s",
 			    (tenths + 5) / 10, units[i].suffix);

@@ -15,6 +15,15 @@ new_customer acme dmarc@acme.test acme.test
 new_customer evil dmarc@evil.test evil.test
 MAX_RSS_KB=102400
 MAX_SECONDS=10
+# Under AddressSanitizer (DR_SANITIZERS=1, set by .ci/run for that build)
+# the shadow memory makes address-space caps and RSS figures meaningless:
+# the outcomes are still checked, the memory bounds are not.
+ASPACE_KB=1048576
+if [ -n "${DR_SANITIZERS:-}" ]; then
+	ASPACE_KB=unlimited
+	MAX_RSS_KB=
+	MAX_SECONDS=60
+fi
 
 # run FILE [CONFIG-LINES]: ingest FILE (a bare report or a mail) for
 # acme with -v under [limits] CONFIG-LINES; sets $rc, $rss (KiB, empty
@@ -23,7 +32,7 @@ run() {
 	printf '[limits]\n%s\n' "${2:-}" >"$WORK/limits.conf"
 	# A cap on address space: a memory bug fails fast, not the machine.
 	if [ -x /usr/bin/time ]; then
-		(ulimit -v 1048576 2>/dev/null; exec /usr/bin/time -f '%M %e' -o "$WORK/time" "$DR_BIN" \
+		(ulimit -v $ASPACE_KB 2>/dev/null; exec /usr/bin/time -f '%M %e' -o "$WORK/time" "$DR_BIN" \
 			--config "$WORK/limits.conf" ingest -v \
 			--recipient dmarc@acme.test --customer acme \
 			--file "$1" >"$WORK/out" 2>"$WORK/err")
@@ -53,7 +62,9 @@ outcome() {
 
 # bounded DESCRIPTION: memory and time of the last run.
 bounded() {
-	if [ -n "$rss" ]; then
+	if [ -z "$MAX_RSS_KB" ]; then
+		ok "$1: peak RSS not measured under sanitizers"
+	elif [ -n "$rss" ]; then
 		if [ "$rss" -lt $MAX_RSS_KB ]; then
 			ok "$1: peak RSS ${rss} KiB < 100 MiB"
 		else

@@ -51,8 +51,12 @@ conf=$D$sysconfdir/dmarc-rua/dmarc-rua.conf
 service=$D$unitdir/dmarc-rua-render.service
 check "the sample configuration in sysconfdir" \
 	cmp -s "$top_srcdir/share/dmarc-rua.conf" "$conf"
-check "the cron job in sysconfdir/cron.d" \
-	cmp -s "$top_srcdir/cron/dmarc-rua" "$D$sysconfdir/cron.d/dmarc-rua"
+cron=$D$sysconfdir/cron.d/dmarc-rua
+check "the cron job in sysconfdir/cron.d" test -s "$cron"
+check "the cron job runs the installed program" \
+	grep -q " $bindir/dmarc-rua render" "$cron"
+check "no @placeholder@ is left in the cron job" \
+	sh -c "! grep -q '@[a-z]*@' '$cron'"
 check "the timer in the systemd unit directory" \
 	cmp -s "$top_srcdir/cron/dmarc-rua-render.timer" \
 	"$D$unitdir/dmarc-rua-render.timer"
