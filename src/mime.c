@@ -299,6 +299,48 @@ fill_info(GMimeMessage *msg, struct dr_mime_info *info)
 	info->message_id = utf8_dup(g_mime_message_get_message_id(msg));
 }
 
+/*
+ * Boundary-like lines allowed per part or nesting level (a part has one or
+ * two, a text part may have a few more).
+ */
+#define DR_DASH_LINES_PER_PART	32
+
+/* TRUE when msg has more than max lines starting with "--". */
+static gboolean
+dash_lines(const char *msg, gsize len, guint max)
+{
+	const char *p = msg, *end = msg + len;
+	guint n = 0;
+
+	while (p < end) {
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-' && ++n > max)
+			return TRUE;
+		p = memchr(p, '\n', (gsize)(end - p));
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return FALSE;
+}
+
+/* The length of the header block, up to and with the empty line. */
+static gsize
+header_length(const char *msg, gsize len)
+{
+	const char *p = msg, *end = msg + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (gsize)(end - p));
+
+		if (nl == NULL)
+			break;
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			return (gsize)(nl + 1 - msg);
+		p = nl + 1;
+	}
+	return len;
+}
+
 GPtrArray *
 dr_mime_payloads(const char *msg, gsize len, const struct dr_limits *lim,
     struct dr_mime_info *info, GError **error)
@@ -307,6 +349,7 @@ dr_mime_payloads(const char *msg, gsize len, const struct dr_limits *lim,
 	GMimeObject *body;
 	const char *nl;
 	struct walk w;
+	guint max_dash;
 
 	g_return_val_if_fail(msg != NULL || len == 0, NULL);
 	g_return_val_if_fail(lim != NULL, NULL);
@@ -324,6 +367,27 @@ dr_mime_payloads(const char *msg, gsize len, const struct dr_limits *lim,
 	if (len == 0) {
 		g_set_error(error, DR_ERROR, DR_ERROR_NOT_A_REPORT,
 		    "empty message");
+		return NULL;
+	}
+
+	/*
+	 * GMime builds every part before the leaves can be counted: 1 MB of
+	 * empty parts costs it 300 MB.  Lines that could be boundaries are
+	 * counted first; over the cap only the header is parsed, for the
+	 * recipient of the quarantine entry.
+	 */
+	max_dash = (lim->max_payloads + DR_MIME_MAX_DEPTH) *
+	    DR_DASH_LINES_PER_PART;
+	if (dash_lines(msg, len, max_dash)) {
+		message = parse_message(msg, header_length(msg, len));
+		if (message != NULL && info != NULL)
+			fill_info(message, info);
+		if (message != NULL)
+			g_object_unref(message);
+		g_set_error(error, DR_ERROR, DR_ERROR_TOO_LARGE,
+		    "message has more than %u lines that may be MIME "
+		    "boundaries (limit: %u parts)", max_dash,
+		    lim->max_payloads);
 		return NULL;
 	}
 

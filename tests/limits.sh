@@ -38,6 +38,15 @@ sql "DELETE FROM quarantine" >/dev/null
 	printf -- '--b--\n'
 } >"$WORK/parts.eml"
 expect "more MIME parts than max_payloads" too-large "$WORK/parts.eml" "max_payloads = 4"
+# Empty parts are not leaves, but GMime would build each one (the fuzzer
+# found 1 MB of them costing 300 MB): boundary lines are capped first.
+{
+	printf 'To: dmarc@acme.test\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n'
+	i=0
+	while [ $i -lt 5000 ]; do printf -- '--b\n\n'; i=$((i + 1)); done
+	printf -- '--b--\n'
+} >"$WORK/empty-parts.eml"
+expect "thousands of empty MIME parts" too-large "$WORK/empty-parts.eml"
 
 # --- zip bomb: one huge member, and thousands of members -----------------------
 # Plain deflate tops out near 1:1030, so the ratio tests set 1:100.
