@@ -126,6 +126,64 @@ leaf_bytes(GMimePart *part)
 }
 
 /*
+ * Lines GMime turns into objects, allowed per part or nesting level: a
+ * part has one or two boundary lines and a few header fields.
+ */
+#define DR_LINES_PER_PART	64
+/* A header block parsed just for the delivery headers, at most. */
+#define DR_MAX_HEADER_ONLY	(64 * 1024)
+
+/* A header field's first line: a field name and a colon. */
+static gboolean
+field_line(const char *p, const char *end)
+{
+	const char *q;
+
+	for (q = p; q < end && q - p < 80; q++) {
+		if (*q == ':')
+			return q > p;
+		if (!g_ascii_isalnum(*q) && *q != '-' && *q != '_')
+			return FALSE;
+	}
+	return FALSE;
+}
+
+/*
+ * GMime builds an object for every part and every header field before
+ * the leaves can be counted: a megabyte of empty parts or of "a:" lines
+ * costs it 300 MB.  So the lines that may become such objects are
+ * counted first, against the part limit.
+ */
+static gboolean
+too_complex(const char *msg, gsize len, const struct dr_limits *lim,
+    GError **error)
+{
+	const char *p = msg, *end = msg + len;
+	guint max = (lim->max_payloads + DR_MIME_MAX_DEPTH) *
+	    DR_LINES_PER_PART;
+	guint dashes = 0, fields = 0;
+
+	while (p < end) {
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			dashes++;
+		else if (field_line(p, end))
+			fields++;
+		if (dashes > max || fields > max) {
+			g_set_error(error, DR_ERROR, DR_ERROR_TOO_LARGE,
+			    "message has more than %u lines that may be MIME "
+			    "%s (limit: %u parts)", max, dashes > max ?
+			    "boundaries" : "header fields", lim->max_payloads);
+			return TRUE;
+		}
+		p = memchr(p, '\n', (gsize)(end - p));
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return FALSE;
+}
+
+/*
  * GMime parses a forwarded message in place only when it is not
  * base64 or quoted-printable encoded; an encoded one arrives here as a
  * leaf.  Walk the message in it; FALSE in *walked when it is none.
@@ -138,6 +196,9 @@ walk_encoded_message(struct walk *w, GBytes *data, guint depth,
 	GMimeObject *body;
 	gboolean ok;
 
+	if (too_complex(g_bytes_get_data(data, NULL), g_bytes_get_size(data),
+	    w->lim, error))
+		return FALSE;
 	inner = parse_message(g_bytes_get_data(data, NULL),
 	    g_bytes_get_size(data));
 	*walked = inner != NULL;
@@ -299,30 +360,6 @@ fill_info(GMimeMessage *msg, struct dr_mime_info *info)
 	info->message_id = utf8_dup(g_mime_message_get_message_id(msg));
 }
 
-/*
- * Boundary-like lines allowed per part or nesting level (a part has one or
- * two, a text part may have a few more).
- */
-#define DR_DASH_LINES_PER_PART	32
-
-/* TRUE when msg has more than max lines starting with "--". */
-static gboolean
-dash_lines(const char *msg, gsize len, guint max)
-{
-	const char *p = msg, *end = msg + len;
-	guint n = 0;
-
-	while (p < end) {
-		if (end - p >= 2 && p[0] == '-' && p[1] == '-' && ++n > max)
-			return TRUE;
-		p = memchr(p, '\n', (gsize)(end - p));
-		if (p == NULL)
-			break;
-		p++;
-	}
-	return FALSE;
-}
-
 /* The length of the header block, up to and with the empty line. */
 static gsize
 header_length(const char *msg, gsize len)
@@ -349,7 +386,7 @@ dr_mime_payloads(const char *msg, gsize len, const struct dr_limits *lim,
 	GMimeObject *body;
 	const char *nl;
 	struct walk w;
-	guint max_dash;
+	gsize hlen;
 
 	g_return_val_if_fail(msg != NULL || len == 0, NULL);
 	g_return_val_if_fail(lim != NULL, NULL);
@@ -371,23 +408,17 @@ dr_mime_payloads(const char *msg, gsize len, const struct dr_limits *lim,
 	}
 
 	/*
-	 * GMime builds every part before the leaves can be counted: 1 MB of
-	 * empty parts costs it 300 MB.  Lines that could be boundaries are
-	 * counted first; over the cap only the header is parsed, for the
-	 * recipient of the quarantine entry.
+	 * Over the cap, only a header block of sensible size is parsed, for
+	 * the recipient of the quarantine entry.
 	 */
-	max_dash = (lim->max_payloads + DR_MIME_MAX_DEPTH) *
-	    DR_DASH_LINES_PER_PART;
-	if (dash_lines(msg, len, max_dash)) {
-		message = parse_message(msg, header_length(msg, len));
+	if (too_complex(msg, len, lim, error)) {
+		hlen = header_length(msg, len);
+		message = hlen <= DR_MAX_HEADER_ONLY ?
+		    parse_message(msg, hlen) : NULL;
 		if (message != NULL && info != NULL)
 			fill_info(message, info);
 		if (message != NULL)
 			g_object_unref(message);
-		g_set_error(error, DR_ERROR, DR_ERROR_TOO_LARGE,
-		    "message has more than %u lines that may be MIME "
-		    "boundaries (limit: %u parts)", max_dash,
-		    lim->max_payloads);
 		return NULL;
 	}
 

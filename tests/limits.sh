@@ -47,6 +47,13 @@ expect "more MIME parts than max_payloads" too-large "$WORK/parts.eml" "max_payl
 	printf -- '--b--\n'
 } >"$WORK/empty-parts.eml"
 expect "thousands of empty MIME parts" too-large "$WORK/empty-parts.eml"
+{
+	printf 'To: dmarc@acme.test\n'
+	i=0
+	while [ $i -lt 5000 ]; do printf 'X-Junk: a\n'; i=$((i + 1)); done
+	printf '\nbody\n'
+} >"$WORK/many-fields.eml"
+expect "thousands of header fields" too-large "$WORK/many-fields.eml"
 
 # --- zip bomb: one huge member, and thousands of members -----------------------
 # Plain deflate tops out near 1:1030, so the ratio tests set 1:100.
