@@ -859,8 +859,12 @@ raw_end(struct parser *p)
 		    " bytes dropped (limit %" G_GSIZE_FORMAT ")", r->where,
 		    r->len, (gsize)p->lim->max_field_bytes);
 	} else {
-		joined = g_strconcat(*r->dst != NULL ? *r->dst : "",
-		    r->buf->str, NULL);
+		/* libxml2 does not check CDATA: the database takes UTF-8. */
+		char *valid = g_utf8_make_valid(r->buf->str, r->buf->len);
+
+		joined = g_strconcat(*r->dst != NULL ? *r->dst : "", valid,
+		    NULL);
+		g_free(valid);
 		g_free(*r->dst);
 		*r->dst = joined;
 	}
@@ -1091,6 +1095,16 @@ add_text(struct parser *p, GError **error)
 	if (v == NULL)
 		return TRUE;
 	len = strlen((const char *)v);
+	/*
+	 * libxml2 checks the encoding of text but not of a CDATA section
+	 * (the fuzzer found "<![CDATA[\xc1\x90]]>"): invalid UTF-8 makes the
+	 * document not well-formed.
+	 */
+	if (!g_utf8_validate((const char *)v, (gssize)len, NULL)) {
+		g_set_error(error, DR_ERROR, DR_ERROR_BAD_XML,
+		    "line %ld: invalid UTF-8 in a value", line(p));
+		return FALSE;
+	}
 	if (len > p->lim->max_field_bytes - MIN(p->text->len,
 	    p->lim->max_field_bytes)) {
 		g_set_error(error, DR_ERROR, DR_ERROR_TOO_LARGE,
