@@ -58,123 +58,6 @@ static const char *const hostile_escaped[] = {
 
 /* ---- building and freeing a site by hand ---- */
 
-static void
-policy_free(gpointer p)
-{
-	struct dr_view_policy *pol = p;
-
-	g_free(pol->domain);
-	g_free(pol->p);
-	g_free(pol->sp);
-	g_free(pol->np);
-	g_free(pol->adkim);
-	g_free(pol->aspf);
-	g_free(pol->pct);
-	g_free(pol->fo);
-	g_free(pol->testing);
-	g_free(pol->reporters);
-	g_free(pol);
-}
-
-static void
-source_free(gpointer p)
-{
-	struct dr_view_source *src = p;
-
-	g_free(src->source_ip);
-	g_free(src->header_from);
-	g_free(src->dkim);
-	g_free(src->spf);
-	g_free(src->envelope_from);
-	g_free(src);
-}
-
-static void
-reporter_free(gpointer p)
-{
-	struct dr_view_reporter *r = p;
-
-	g_free(r->org_name);
-	g_free(r->email);
-	g_free(r);
-}
-
-static void
-record_free(gpointer p)
-{
-	struct dr_view_record *rec = p;
-
-	g_free(rec->source_ip);
-	g_free(rec->source_ip_raw);
-	g_free(rec->disposition);
-	g_free(rec->dkim_eval);
-	g_free(rec->spf_eval);
-	g_free(rec->reasons);
-	g_free(rec->header_from);
-	g_free(rec->envelope_from);
-	g_free(rec->envelope_to);
-	g_free(rec->dkim);
-	g_free(rec->spf);
-	g_free(rec);
-}
-
-static void
-report_free(gpointer p)
-{
-	struct dr_view_report *rep = p;
-
-	g_free(rep->org_name);
-	g_free(rep->email);
-	g_free(rep->extra_contact_info);
-	g_free(rep->report_id);
-	g_free(rep->domain);
-	g_free(rep->p);
-	g_free(rep->sp);
-	g_free(rep->np);
-	g_free(rep->adkim);
-	g_free(rep->aspf);
-	g_free(rep->pct);
-	g_free(rep->fo);
-	g_free(rep->testing);
-	g_free(rep->discovery_method);
-	g_free(rep->generator);
-	g_free(rep->version);
-	g_free(rep->xml_namespace);
-	g_free(rep->errors);
-	g_free(rep->received);
-	if (rep->notes != NULL)
-		g_ptr_array_unref(rep->notes);
-	if (rep->rows != NULL)
-		g_ptr_array_unref(rep->rows);
-	g_free(rep);
-}
-
-static void
-quarantined_free(gpointer p)
-{
-	struct dr_view_quarantined *q = p;
-
-	g_free(q->received);
-	g_free(q->reason);
-	g_free(q->detail);
-	g_free(q);
-}
-
-static void
-site_free(struct dr_site *site)
-{
-	g_free(site->slug);
-	g_free(site->name);
-	g_ptr_array_unref(site->addresses);
-	g_ptr_array_unref(site->domains);
-	g_ptr_array_unref(site->policies);
-	g_ptr_array_unref(site->sources);
-	g_ptr_array_unref(site->reporter_list);
-	g_ptr_array_unref(site->report_list);
-	g_ptr_array_unref(site->quarantined);
-	g_free(site);
-}
-
 static gint64
 utc(int year, int month, int day, int hour)
 {
@@ -189,28 +72,21 @@ utc(int year, int month, int day, int hour)
 static struct dr_site *
 site_new(void)
 {
-	struct dr_site *site = g_new0(struct dr_site, 1);
+	struct dr_site *site = dr_site_new();
 	int i;
 
 	site->slug = g_strdup("acme");
 	site->name = g_strdup("Acme Example Ltd");
-	site->addresses = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(site->addresses,
 	    g_strdup("dmarc.acme@reports.example.net"));
 	g_ptr_array_add(site->addresses,
 	    g_strdup("dmarc-acme@reports.example.net"));
-	site->domains = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(site->domains, g_strdup("acme.example"));
 	g_ptr_array_add(site->domains, g_strdup("acme-mail.example"));
 	site->window_start = utc(2026, 11, 28, 0);
 	site->window_end = site->window_start + DR_WINDOW_DAYS * DAY;
 	for (i = 0; i < DR_WINDOW_DAYS; i++)
 		site->days[i].day = site->window_start + i * DAY;
-	site->policies = g_ptr_array_new_with_free_func(policy_free);
-	site->sources = g_ptr_array_new_with_free_func(source_free);
-	site->reporter_list = g_ptr_array_new_with_free_func(reporter_free);
-	site->report_list = g_ptr_array_new_with_free_func(report_free);
-	site->quarantined = g_ptr_array_new_with_free_func(quarantined_free);
 	return site;
 }
 
@@ -344,7 +220,8 @@ load_rows(struct dr_view_report *rep, gpointer user, GError **error)
 
 	(void)error;
 	(*calls)++;
-	rep->rows = g_ptr_array_new_with_free_func(record_free);
+	rep->rows = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)dr_view_record_free);
 	switch (rep->id) {
 	case 101:
 		add_record(rep, "192.0.2.10", 1200, "none", "pass", "pass",
@@ -773,7 +650,7 @@ test_golden_site(void)
 	g_string_free(all, TRUE);
 	rm_rf(dir);
 	g_free(dir);
-	site_free(site);
+	dr_site_free(site);
 }
 
 /* Reads dir/file (transfer full). */
@@ -819,7 +696,7 @@ test_no_rows(void)
 	g_free(quality);
 	rm_rf(dir);
 	g_free(dir);
-	site_free(site);
+	dr_site_free(site);
 }
 
 /*
@@ -848,7 +725,7 @@ test_chart_labels(void)
 	g_free(index);
 	rm_rf(dir);
 	g_free(dir);
-	site_free(site);
+	dr_site_free(site);
 }
 
 static void
@@ -871,7 +748,7 @@ test_empty_site(void)
 	g_string_free(all, TRUE);
 	rm_rf(dir);
 	g_free(dir);
-	site_free(site);
+	dr_site_free(site);
 }
 
 static void
@@ -932,7 +809,7 @@ test_failures(void)
 	rm_rf(dir);
 	g_free(dir);
 	dr_tpl_free(tpl);
-	site_free(site);
+	dr_site_free(site);
 }
 
 static gboolean
@@ -961,7 +838,7 @@ test_rows_error(void)
 	rm_rf(dir);
 	g_free(dir);
 	dr_tpl_free(tpl);
-	site_free(site);
+	dr_site_free(site);
 }
 
 /* ---- hostile strings, one test per field ---- */
@@ -1080,7 +957,8 @@ poison_rows(struct dr_view_report *rep, gpointer user, GError **error)
 	char *list;
 
 	(void)error;
-	rep->rows = g_ptr_array_new_with_free_func(record_free);
+	rep->rows = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)dr_view_record_free);
 	list = g_strdup_printf("acme.example (s1) %s, acme.example (%s) "
 	    "pass", v, v);
 	rec = add_record(rep, NULL, 1, v, v, "pass", list, v);
@@ -1145,7 +1023,7 @@ test_hostile(gconstpointer data)
 		dr_tpl_free(tpl);
 		rm_rf(dir);
 		g_free(dir);
-		site_free(site);
+		dr_site_free(site);
 	}
 }
 
