@@ -1428,3 +1428,64 @@ dr_store_conn(struct dr_store *s)
 	conn_ready(s, NULL);
 	return s->conn;
 }
+
+/* --- shared with store_view.c and store_admin.c -------------------------- */
+
+void
+dr_store_result_error(struct dr_store *s, const char *what,
+    const PGresult *res, GError **error)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+	    : NULL;
+	const char *msg = res ? PQresultErrorField(res,
+	    PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char *text;
+
+	if (msg == NULL || *msg == '\0')
+		msg = PQerrorMessage(s->conn);
+	/* One line: the server's LINE and HINT parts stay out. */
+	text = g_strdelimit(g_strstrip(g_strdup(msg)), "\r\n", ' ');
+	g_set_error(error, DR_ERROR, DR_ERROR_TEMPFAIL,
+	    "database (%s): %s%s%s%s", what, state ? "SQLSTATE " : "",
+	    state ? state : "", state ? " " : "", text);
+	g_free(text);
+}
+
+PGresult *
+dr_store_query(struct dr_store *s, const char *what, const char *sql, int n,
+    const char *const *v, GError **error)
+{
+	PGresult *res;
+	ExecStatusType st;
+
+	res = PQexecParams(dr_store_conn(s), sql, n, NULL, v, NULL, NULL, 0);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return res;
+	dr_store_result_error(s, what, res, error);
+	PQclear(res);
+	return NULL;
+}
+
+char *
+dr_store_col_str(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return NULL;
+	return g_strdup(PQgetvalue(res, row, col));
+}
+
+gint64
+dr_store_col_int64(const PGresult *res, int row, int col)
+{
+	const char *t;
+	gint64 v;
+
+	if (PQgetisnull(res, row, col))
+		return 0;
+	t = PQgetvalue(res, row, col);
+	if (g_ascii_string_to_signed(t, 10, G_MININT64, G_MAXINT64, &v,
+	    NULL))
+		return v;
+	return *t == '-' ? G_MININT64 : G_MAXINT64;
+}

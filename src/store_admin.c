@@ -22,55 +22,9 @@
 
 #define DR_DAY	86400
 
-/* The database's own error message, in one line, as DR_ERROR_TEMPFAIL. */
-static void
-set_error(struct dr_store *s, const PGresult *res, const char *what,
-    GError **error)
-{
-	const char *msg = res ? PQresultErrorField(res,
-	    PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	char *text;
-
-	if (msg == NULL || *msg == '\0')
-		msg = PQerrorMessage(dr_store_conn(s));
-	text = g_strdelimit(g_strstrip(g_strdup(msg)), "\r\n", ' ');
-	g_set_error(error, DR_ERROR, DR_ERROR_TEMPFAIL, "database (%s): %s",
-	    what, text);
-	g_free(text);
-}
-
-static PGresult *
-query(struct dr_store *s, const char *what, const char *sql, int n,
-    const char *const *v, GError **error)
-{
-	PGresult *res;
-	ExecStatusType st;
-
-	res = PQexecParams(dr_store_conn(s), sql, n, NULL, v, NULL, NULL, 0);
-	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		set_error(s, res, what, error);
-		PQclear(res);
-		return NULL;
-	}
-	return res;
-}
-
-static gint64
-col_int(const PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return 0;
-	return g_ascii_strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static char *
-col_str(const PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	return g_strdup(PQgetvalue(res, row, col));
-}
+#define query		dr_store_query
+#define col_str		dr_store_col_str
+#define col_int		dr_store_col_int64
 
 /* --- prune ---------------------------------------------------------------- */
 

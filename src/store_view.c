@@ -149,70 +149,11 @@
 
 /* --- helpers ------------------------------------------------------------ */
 
-static void
-set_error(struct dr_store *s, const PGresult *res, GError **error)
-{
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-	    : NULL;
-	const char *msg = res ? PQresultErrorField(res,
-	    PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	char *text;
-
-	if (msg == NULL || *msg == '\0')
-		msg = PQerrorMessage(dr_store_conn(s));
-	/* One line: the server's LINE and HINT parts stay out. */
-	text = g_strdelimit(g_strstrip(g_strdup(msg)), "\r\n", ' ');
-	/* Whatever failed here, a later render may succeed: temporary. */
-	g_set_error(error, DR_ERROR, DR_ERROR_TEMPFAIL,
-	    "database (render): %s%s%s%s", state ? "SQLSTATE " : "",
-	    state ? state : "", state ? " " : "", text);
-	g_free(text);
-}
-
-/* Runs a statement with text parameters; NULL (and error) on failure. */
-static PGresult *
-query(struct dr_store *s, const char *sql, int n, const char *const *v,
-    GError **error)
-{
-	PGresult *res;
-	ExecStatusType st;
-
-	res = PQexecParams(dr_store_conn(s), sql, n, NULL, v, NULL, NULL, 0);
-	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		set_error(s, res, error);
-		PQclear(res);
-		return NULL;
-	}
-	return res;
-}
-
-static char *
-col_str(const PGresult *res, int row, int col)
-{
-	if (PQgetisnull(res, row, col))
-		return NULL;
-	return g_strdup(PQgetvalue(res, row, col));
-}
-
-/*
- * A count: NULL (an empty sum) is 0.  Sums are numeric and may pass
- * 2^63 when reporters send absurd counts; they saturate.
- */
-static gint64
-col_int64(const PGresult *res, int row, int col)
-{
-	const char *t;
-	gint64 v;
-
-	if (PQgetisnull(res, row, col))
-		return 0;
-	t = PQgetvalue(res, row, col);
-	if (g_ascii_string_to_signed(t, 10, G_MININT64, G_MAXINT64, &v,
-	    NULL))
-		return v;
-	return *t == '-' ? G_MININT64 : G_MAXINT64;
-}
+/* Every statement here is render's: its errors say so. */
+#define query(s, sql, n, v, error) \
+	dr_store_query(s, "render", sql, n, v, error)
+#define col_str		dr_store_col_str
+#define col_int64	dr_store_col_int64
 
 static gboolean
 col_bool(const PGresult *res, int row, int col)
@@ -358,7 +299,7 @@ dr_store_view_begin(struct dr_store *s, GError **error)
 		return TRUE;
 	res = PQprepare(dr_store_conn(s), ROWS_STATEMENT, SQL_ROWS, 2, NULL);
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-		set_error(s, res, error);
+		dr_store_result_error(s, "render", res, error);
 		PQclear(res);
 		return FALSE;
 	}
@@ -768,7 +709,7 @@ dr_store_view_report_rows(struct dr_store *s, struct dr_view_report *rep,
 	res = PQexecPrepared(dr_store_conn(s), ROWS_STATEMENT, 2, v, NULL,
 	    NULL, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		set_error(s, res, error);
+		dr_store_result_error(s, "render", res, error);
 		PQclear(res);
 		return FALSE;
 	}

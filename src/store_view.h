@@ -50,4 +50,19 @@ gboolean dr_store_view_report_rows(struct dr_store *s,
 struct pg_conn;
 struct pg_conn *dr_store_conn(struct dr_store *s);
 
+/*
+ * What the three files of the store module share (store.c has them):
+ * a parameterised statement whose failure is DR_ERROR_TEMPFAIL
+ * "database (what): SQLSTATE x message" in one line, the same error
+ * for a failed result, and column readers (NULL gives NULL or 0; counts
+ * beyond int64 saturate).
+ */
+struct pg_result;
+struct pg_result *dr_store_query(struct dr_store *s, const char *what,
+	    const char *sql, int n, const char *const *v, GError **error);
+void	dr_store_result_error(struct dr_store *s, const char *what,
+	    const struct pg_result *res, GError **error);
+char	*dr_store_col_str(const struct pg_result *res, int row, int col);
+gint64	 dr_store_col_int64(const struct pg_result *res, int row, int col);
+
 #endif /* DR_STORE_VIEW_H */
