@@ -58,8 +58,7 @@
 #include "error.h"
 #include "ingest.h"
 #include "log.h"
-#include "unpack.h"
-#include "xml.h"
+#include "module.h"
 
 #define DR_IMPORT_MAX_JOBS	64
 /* Bytes of a file looked at to tell an mbox. */
@@ -78,6 +77,7 @@ struct item {
 
 struct import {
 	struct dr_cli *cli;
+	const struct dr_ingest_api *ingest;
 	const char *customer;
 	char	*recipient;
 	gboolean mboxrd;
@@ -597,12 +597,12 @@ ingest_item(struct worker *w, const struct item *it, GByteArray *msg,
 	opts.delivery = &dlv;
 	opts.customer = im->customer;
 	/* A bare report is named after its file; a mail's parts by theirs. */
-	if (dr_unpack_sniff(msg->data, msg->len) != DR_KIND_UNKNOWN)
+	if (im->ingest->sniff(msg->data, msg->len) != DR_KIND_UNKNOWN)
 		base = g_path_get_basename(it->path);
 	opts.source_name = base;
 	if (w->store == NULL)
 		w->store = dr_cli_store(im->cli, error);
-	ok = w->store != NULL && dr_ingest_message(w->store, msg->data,
+	ok = w->store != NULL && im->ingest->message(w->store, msg->data,
 	    msg->len, total, &opts, res, error);
 	if (!ok) {
 		/* Whatever broke, the next try starts on a new connection. */
@@ -635,7 +635,7 @@ run_item(struct worker *w, const struct item *it)
 	}
 	if (!ingest_item(w, it, msg, total, &res, &error)) {
 		g_clear_error(&error);
-		dr_ingest_result_clear(&res);
+		im->ingest->result_clear(&res);
 		if (!w->last_deferred)
 			g_usleep(DR_RETRY_PAUSE);
 		ingest_item(w, it, msg, total, &res, &error);
@@ -651,7 +651,7 @@ run_item(struct worker *w, const struct item *it)
 		g_error_free(error);
 	} else
 		outcome(im, it, &res);
-	dr_ingest_result_clear(&res);
+	im->ingest->result_clear(&res);
 	g_byte_array_unref(msg);
 }
 
@@ -780,6 +780,9 @@ dr_cmd_import(int argc, char **argv)
 		}
 		goto fail;
 	}
+	im.ingest = dr_module_ingest(dr_conf_module_dir(&cli.conf), &error);
+	if (im.ingest == NULL)
+		goto fail;
 	im.cli = &cli;
 	im.customer = customer;
 	im.recipient = recipient;

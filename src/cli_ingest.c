@@ -21,8 +21,8 @@
 
 #include "cli.h"
 #include "error.h"
-#include "ingest.h"
 #include "log.h"
+#include "module.h"
 
 /* Seconds between the soft deadline and the hard alarm. */
 #define DR_HARD_MARGIN	5
@@ -130,6 +130,7 @@ dr_cmd_ingest(int argc, char **argv)
 	struct dr_delivery dlv = { 0 };
 	struct dr_ingest_opts opts = { 0 };
 	struct dr_ingest_result res = { 0 };
+	const struct dr_ingest_api *ingest = NULL;
 	struct dr_store *store = NULL;
 	GByteArray *msg = NULL;
 	GError *error = NULL;
@@ -190,8 +191,13 @@ dr_cmd_ingest(int argc, char **argv)
 	    (gint64)cli.conf.limits.time_budget * G_USEC_PER_SEC;
 	signal(SIGALRM, on_alarm);
 	alarm(cli.conf.limits.time_budget + DR_HARD_MARGIN);
-	/* The server starts a backend while the message is read and parsed. */
+	/*
+	 * Three waits overlap: the server starts a backend and looks up the
+	 * recipient's owner while the message is read and, in a thread, the
+	 * module that parses it (GMime, libxml2) is mapped.
+	 */
 	store = dr_store_start(cli.db ? cli.db : cli.conf.conninfo);
+	dr_module_preload_ingest(dr_conf_module_dir(&cli.conf));
 
 	if (file != NULL) {
 		int fd = g_open(file, O_RDONLY | O_CLOEXEC, 0);
@@ -219,6 +225,13 @@ dr_cmd_ingest(int argc, char **argv)
 		}
 	}
 
+	dr_store_prepare(store, dlv.recipient);
+	ingest = dr_module_ingest(dr_conf_module_dir(&cli.conf), &error);
+	if (ingest == NULL) {
+		status = tempfail(dlv.queue_id, error);
+		goto out;
+	}
+
 	opts.limits = &cli.conf.limits;
 	opts.delivery = &dlv;
 	opts.customer = customer;
@@ -227,20 +240,21 @@ dr_cmd_ingest(int argc, char **argv)
 		char *base = g_path_get_basename(file);
 
 		opts.source_name = base;
-		if (!dr_ingest_message(store, msg->data, msg->len, total,
+		if (!ingest->message(store, msg->data, msg->len, total,
 		    &opts, &res, &error))
 			status = tempfail(dlv.queue_id, error);
 		else
 			status = DR_EXIT_OK;
 		g_free(base);
-	} else if (!dr_ingest_message(store, msg->data, msg->len, total,
+	} else if (!ingest->message(store, msg->data, msg->len, total,
 	    &opts, &res, &error))
 		status = tempfail(dlv.queue_id, error);
 	else
 		status = DR_EXIT_OK;
 out:
 	alarm(0);
-	dr_ingest_result_clear(&res);
+	if (ingest != NULL)
+		ingest->result_clear(&res);
 	dr_store_close(store);
 	if (msg)
 		g_byte_array_unref(msg);

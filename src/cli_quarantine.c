@@ -10,8 +10,8 @@
 
 #include "cli.h"
 #include "error.h"
-#include "ingest.h"
 #include "log.h"
+#include "module.h"
 
 static const char quarantine_help[] =
 	"Commands:\n"
@@ -108,10 +108,11 @@ show(struct dr_store *store, gint64 id, gboolean raw, GError **error)
 
 /* Runs one entry through ingest again; prints what became of it. */
 static gboolean
-replay_one(struct dr_store *store, const struct dr_limits *lim, gint64 id,
+replay_one(struct dr_store *store, const struct dr_conf *conf, gint64 id,
     guint *failed, GError **error)
 {
-	struct dr_quarantined *q = dr_store_quarantine_get(store, id, error);
+	const struct dr_ingest_api *ingest;
+	struct dr_quarantined *q;
 	struct dr_delivery dlv = { 0 };
 	struct dr_ingest_opts opts = { 0 };
 	struct dr_ingest_result res = { 0 };
@@ -119,16 +120,20 @@ replay_one(struct dr_store *store, const struct dr_limits *lim, gint64 id,
 	const guint8 *data;
 	gboolean ok;
 
+	ingest = dr_module_ingest(dr_conf_module_dir(conf), error);
+	if (ingest == NULL)
+		return FALSE;
+	q = dr_store_quarantine_get(store, id, error);
 	if (q == NULL)
 		return FALSE;
 	dlv.recipient = q->recipient;
 	dlv.queue_id = q->queue_id;
 	dlv.sender = q->sender;
-	opts.limits = lim;
+	opts.limits = &conf->limits;
 	opts.delivery = &dlv;
 	opts.replay = id;
 	data = g_bytes_get_data(q->raw, &len);
-	ok = dr_ingest_message(store, data, len, (gsize)q->size, &opts, &res,
+	ok = ingest->message(store, data, len, (gsize)q->size, &opts, &res,
 	    error);
 	if (ok) {
 		if (res.status == DR_INGEST_QUARANTINED) {
@@ -141,7 +146,7 @@ replay_one(struct dr_store *store, const struct dr_limits *lim, gint64 id,
 			    res.stored == 1 ? "" : "s", res.duplicates,
 			    res.duplicates == 1 ? "" : "s");
 	}
-	dr_ingest_result_clear(&res);
+	ingest->result_clear(&res);
 	dr_quarantined_free(q);
 	return ok;
 }
@@ -230,7 +235,7 @@ dr_cmd_quarantine(int argc, char **argv)
 			g_ptr_array_add(ids, g_memdup2(&id, sizeof(id)));
 		}
 		for (j = 0; j < ids->len; j++)
-			if (!replay_one(store, &cli.conf.limits,
+			if (!replay_one(store, &cli.conf,
 			    *(gint64 *)ids->pdata[j], &failed, &error))
 				break;
 		g_ptr_array_unref(ids);

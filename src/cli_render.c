@@ -27,15 +27,15 @@
 
 #include "cli.h"
 #include "error.h"
-#include "pages.h"
+#include "module.h"
 #include "store_view.h"
-#include "tpl.h"
 
 /* Records shown on a report's detail page; the rest are counted. */
 #define DR_MAX_DETAIL_ROWS	1000
 
 struct render {
 	struct dr_cli *cli;
+	const struct dr_render_api *api;	/* render.so */
 	const char *output;
 	const char *template_dir;
 	char	*css;
@@ -273,7 +273,7 @@ write_archive(struct render *r, struct dr_tpl *tpl, const char *cdir,
 	ok = write_index(cdir, dates->pdata[0], error);
 	g_ptr_array_add(dates, NULL);
 	path = g_build_filename(cdir, "archive.html", NULL);
-	ok = ok && dr_pages_write_archive(tpl, path, slug, name,
+	ok = ok && r->api->write_archive(tpl, path, slug, name,
 	    (const char *const *)dates->pdata, error);
 	g_free(path);
 	g_ptr_array_unref(dates);
@@ -290,7 +290,7 @@ render_customer(struct render *r, const char *slug, GError **error)
 	char *tmp = NULL, *name;
 	gboolean ok = FALSE;
 
-	tpl = dr_tpl_new(r->template_dir, error);
+	tpl = r->api->tpl_new(r->template_dir, error);
 	if (tpl == NULL)
 		goto out;
 	store = dr_cli_store(r->cli, error);
@@ -312,7 +312,7 @@ render_customer(struct render *r, const char *slug, GError **error)
 		g_clear_pointer(&tmp, g_free);
 		goto out;
 	}
-	ok = dr_pages_write(site, tpl, r->css, tmp, r->date, load_rows, store,
+	ok = r->api->write(site, tpl, r->css, tmp, r->date, load_rows, store,
 	    error);
 	dr_store_rollback(store);
 	ok = ok && publish(cdir, r->date, tmp, error) &&
@@ -323,7 +323,7 @@ out:
 	if (site != NULL)
 		dr_site_free(site);
 	dr_store_close(store);
-	dr_tpl_free(tpl);
+	r->api->tpl_free(tpl);
 	g_free(tmp);
 	g_free(cdir);
 	return ok;
@@ -434,6 +434,9 @@ dr_cmd_render(int argc, char **argv)
 	    cli.conf.output_dir : DR_CONF_DEFAULT_OUTPUT_DIR;
 	r.template_dir = dr_conf_template_dir(&cli.conf);
 	r.css = g_build_filename(r.template_dir, "style.css", NULL);
+	r.api = dr_module_render(dr_conf_module_dir(&cli.conf), &error);
+	if (r.api == NULL)
+		goto fail;
 
 	if (customer != NULL) {
 		if (strchr(customer, '/') != NULL || customer[0] == '.' ||

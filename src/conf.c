@@ -118,6 +118,8 @@ dr_conf_load(struct dr_conf *conf, const char *path, GError **error)
 	    NULL);
 	conf->template_dir = g_key_file_get_string(kf, "paths",
 	    "template_dir", NULL);
+	conf->module_dir = g_key_file_get_string(kf, "paths", "module_dir",
+	    NULL);
 	conf->output_dir = g_key_file_get_string(kf, "render", "output_dir",
 	    NULL);
 	if (!get_uint(kf, "render", "keep_days", 1, 100000, &conf->keep_days,
@@ -153,30 +155,38 @@ dr_conf_clear(struct dr_conf *conf)
 	g_free(conf->conninfo);
 	g_free(conf->schema_dir);
 	g_free(conf->template_dir);
+	g_free(conf->module_dir);
 	g_free(conf->output_dir);
 	memset(conf, 0, sizeof(*conf));
+}
+
+/* A directory: the environment variable, else the file, else built in. */
+static const char *
+dir_of(const char *env_name, const char *configured, const char *builtin)
+{
+	const char *env = g_getenv(env_name);
+
+	if (env != NULL && *env != '\0')
+		return env;
+	return configured != NULL ? configured : builtin;
 }
 
 const char *
 dr_conf_schema_dir(const struct dr_conf *conf)
 {
-	const char *env = g_getenv("DMARC_RUA_SCHEMA_DIR");
-
-	if (env != NULL && *env != '\0')
-		return env;
-	if (conf->schema_dir != NULL)
-		return conf->schema_dir;
-	return PKGDATADIR "/schema";
+	return dir_of("DMARC_RUA_SCHEMA_DIR", conf->schema_dir,
+	    PKGDATADIR "/schema");
 }
 
 const char *
 dr_conf_template_dir(const struct dr_conf *conf)
 {
-	const char *env = g_getenv("DMARC_RUA_TEMPLATE_DIR");
+	return dir_of("DMARC_RUA_TEMPLATE_DIR", conf->template_dir,
+	    PKGDATADIR "/templates");
+}
 
-	if (env != NULL && *env != '\0')
-		return env;
-	if (conf->template_dir != NULL)
-		return conf->template_dir;
-	return PKGDATADIR "/templates";
+const char *
+dr_conf_module_dir(const struct dr_conf *conf)
+{
+	return dir_of("DMARC_RUA_MODULE_DIR", conf->module_dir, PKGLIBDIR);
 }

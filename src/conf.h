@@ -17,6 +17,7 @@ struct dr_conf {
 	char	*conninfo;		/* [database] conninfo */
 	char	*schema_dir;		/* [paths] schema_dir */
 	char	*template_dir;		/* [paths] template_dir */
+	char	*module_dir;		/* [paths] module_dir */
 	char	*output_dir;		/* [render] output_dir */
 	guint	 keep_days;		/* [render] keep_days */
 	guint	 jobs;			/* [render] jobs (default: the
@@ -42,5 +43,7 @@ void	dr_conf_clear(struct dr_conf *conf);
 const char *dr_conf_schema_dir(const struct dr_conf *conf);
 /* The directory holding the page templates and style.css. */
 const char *dr_conf_template_dir(const struct dr_conf *conf);
+/* The directory holding ingest.so and render.so (module.h). */
+const char *dr_conf_module_dir(const struct dr_conf *conf);
 
 #endif /* DR_CONF_H */

@@ -10,8 +10,7 @@
 #include "cli.h"
 #include "error.h"
 #include "log.h"
-#include "mime.h"
-#include "xml.h"
+#include "module.h"
 
 static const struct {
 	const char *name;
@@ -172,10 +171,8 @@ main(int argc, char **argv)
 			args[n++] = g_strdup(argv[j]);
 		for (j = cmd + 1; j < argc; j++)
 			args[n++] = g_strdup(argv[j]);
-		dr_xml_init();
-		dr_mime_init();
 		status = commands[i].run(n, args);
-		dr_mime_shutdown();
+		dr_module_shutdown();
 		g_strfreev(args);
 	}
 	return status;

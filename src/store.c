@@ -24,6 +24,11 @@
 struct dr_store {
 	PGconn	*conn;
 	gboolean starting;		/* connecting, until conn_ready() */
+	PostgresPollingStatusType polling;	/* while starting */
+	char	*owner_addr;		/* dr_store_prepare()'s lookup: */
+	PGresult *owner;		/* for this address, its answer */
+	gint64	 domains_of;		/* the customer whose domains */
+	GPtrArray *domains;		/* these are (char *), or 0 */
 	gboolean connected;
 	gboolean retry;			/* last failure: 40001 or 40P01 */
 	/* The report between report_begin and report_end. */
@@ -71,6 +76,9 @@ set_pq_error(struct dr_store *s, const PGresult *res, GError **error,
 }
 
 static gboolean conn_ready(struct dr_store *s, GError **error);
+static void set_domains(struct dr_store *s, gint64 customer,
+    GPtrArray *domains);
+static GPtrArray *split_array(const char *agg);
 
 /* res if it succeeded; otherwise NULL (res is freed) and the error. */
 static PGresult *
@@ -169,24 +177,32 @@ connect_db(const char *conninfo, gboolean wait)
 	return conn;
 }
 
-/* Finishes what PQconnectStartParams started, as PQconnectdb would. */
+/*
+ * Moves a connection started with PQconnectStartParams on, as PQconnectdb
+ * would: until it is made or has failed, or, with wait FALSE, until the
+ * socket would block (so that the startup packet goes out at once and
+ * the server starts the backend while we do other work).
+ */
 static void
-connect_finish(PGconn *conn)
+connect_advance(PGconn *conn, PostgresPollingStatusType *st, gboolean wait)
 {
-	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	struct pollfd pfd;
 
 	if (PQstatus(conn) == CONNECTION_BAD)
 		return;
-	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+	while (*st != PGRES_POLLING_OK && *st != PGRES_POLLING_FAILED) {
 		pfd.fd = PQsocket(conn);
-		pfd.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		pfd.events = *st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
 		/* On EINTR as on an error, PQconnectPoll says what to do. */
-		if (pfd.fd >= 0)
-			(void)poll(&pfd, 1, -1);
-		st = PQconnectPoll(conn);
+		if (pfd.fd >= 0 && poll(&pfd, 1, wait ? -1 : 0) == 0)
+			return;
+		*st = PQconnectPoll(conn);
 	}
 }
+
+#define OWNER_DOMAINS \
+	"(SELECT string_agg(d.domain, E'\\n') FROM customer_domain d" \
+	" WHERE d.customer_id = a.customer_id)"
 
 /*
  * The owner of a rua mailbox: addr in lower case, or else without its
@@ -208,15 +224,18 @@ query_owner(PGconn *conn, const char *addr)
 		    at);
 	v[0] = lower;
 	v[1] = plain;
-	/* The simpler statement costs a fresh backend a third less. */
+	/*
+	 * The simpler statement costs a fresh backend a third less.  The
+	 * customer's domains come along, for the foreign-domain flag.
+	 */
 	if (plain == NULL)
-		res = PQexecParams(conn, "SELECT customer_id FROM"
-		    " customer_address WHERE address = $1", 1, NULL, v, NULL,
-		    NULL, 0);
+		res = PQexecParams(conn, "SELECT a.customer_id, " OWNER_DOMAINS
+		    " FROM customer_address a WHERE a.address = $1", 1, NULL,
+		    v, NULL, NULL, 0);
 	else
-		res = PQexecParams(conn, "SELECT customer_id FROM"
-		    " customer_address WHERE address IN ($1, $2)"
-		    " ORDER BY address = $1 DESC LIMIT 1", 2, NULL, v, NULL,
+		res = PQexecParams(conn, "SELECT a.customer_id, " OWNER_DOMAINS
+		    " FROM customer_address a WHERE a.address IN ($1, $2)"
+		    " ORDER BY a.address = $1 DESC LIMIT 1", 2, NULL, v, NULL,
 		    NULL, 0);
 	g_free(lower);
 	g_free(plain);
@@ -231,7 +250,7 @@ conn_ready(struct dr_store *s, GError **error)
 
 	if (s->starting) {
 		s->starting = FALSE;
-		connect_finish(s->conn);
+		connect_advance(s->conn, &s->polling, TRUE);
 		/*
 		 * A connection started long ago (a slow parse) may have been
 		 * dropped by the server's authentication_timeout: one fresh,
@@ -282,7 +301,21 @@ dr_store_start(const char *conninfo)
 	s->starting = !has_connect_timeout(conninfo);
 	s->conn = connect_db(conninfo, !s->starting);
 	s->connected = PQstatus(s->conn) == CONNECTION_OK;
+	s->polling = PGRES_POLLING_WRITING;
+	if (s->starting)
+		connect_advance(s->conn, &s->polling, FALSE);
 	return s;
+}
+
+void
+dr_store_prepare(struct dr_store *s, const char *recipient)
+{
+	if (!conn_ready(s, NULL) || recipient == NULL)
+		return;
+	g_free(s->owner_addr);
+	PQclear(s->owner);
+	s->owner_addr = g_strdup(recipient);
+	s->owner = query_owner(s->conn, recipient);
 }
 
 void
@@ -290,6 +323,10 @@ dr_store_close(struct dr_store *s)
 {
 	if (s == NULL)
 		return;
+	PQclear(s->owner);
+	g_free(s->owner_addr);
+	if (s->domains != NULL)
+		g_ptr_array_unref(s->domains);
 	PQfinish(s->conn);
 	g_string_free(s->copy, TRUE);
 	g_string_free(s->spare, TRUE);
@@ -345,11 +382,18 @@ dr_store_customer_for_address(struct dr_store *s, const char *addr,
 
 	if (!conn_ready(s, error))
 		return FALSE;
-	res = result_ok(s, query_owner(s->conn, addr), error);
+	if (s->owner != NULL && strcmp(s->owner_addr, addr) == 0) {
+		res = result_ok(s, s->owner, error);
+		s->owner = NULL;
+	} else
+		res = result_ok(s, query_owner(s->conn, addr), error);
 	if (res != NULL) {
 		if (PQntuples(res) == 1) {
 			*customer_id = g_ascii_strtoll(PQgetvalue(res, 0, 0),
 			    NULL, 10);
+			set_domains(s, *customer_id, split_array(
+			    PQgetisnull(res, 0, 1) ? NULL :
+			    PQgetvalue(res, 0, 1)));
 			ok = TRUE;
 		} else
 			g_set_error(error, DR_ERROR, DR_ERROR_NOT_FOUND,
@@ -401,12 +445,65 @@ int64_str(char *buf, gsize len, gint64 v)
 	return buf;
 }
 
+static void
+set_domains(struct dr_store *s, gint64 customer, GPtrArray *domains)
+{
+	if (s->domains != NULL)
+		g_ptr_array_unref(s->domains);
+	s->domains = domains;
+	s->domains_of = customer;
+}
+
+/*
+ * Whether a report about policy domain name is about a domain the
+ * customer does not own: it has domains (stored as lower-case A-labels)
+ * and none of them is name (any case, trailing dots ignored) or a parent
+ * of it.  Its domains came with the lookup of the customer; otherwise
+ * they are asked for here.
+ */
+static gboolean
+foreign_domain(struct dr_store *s, const char *name, gboolean *foreign,
+    GError **error)
+{
+	char *d, *end;
+	gsize n, m;
+	guint i;
+
+	if (s->domains == NULL || s->domains_of != s->customer) {
+		char cid[32];
+		const char *v[1];
+		PGresult *res;
+
+		v[0] = int64_str(cid, sizeof(cid), s->customer);
+		res = exec_params(s, "SELECT string_agg(domain, E'\\n') FROM"
+		    " customer_domain WHERE customer_id = $1", 1, v, error);
+		if (res == NULL)
+			return FALSE;
+		set_domains(s, s->customer, split_array(PQgetisnull(res, 0,
+		    0) ? NULL : PQgetvalue(res, 0, 0)));
+		PQclear(res);
+	}
+	*foreign = s->domains->len > 0;
+	d = g_ascii_strdown(name, -1);
+	for (end = d + strlen(d); end > d && end[-1] == '.'; end--)
+		end[-1] = '\0';
+	n = strlen(d);
+	for (i = 0; *foreign && i < s->domains->len; i++) {
+		const char *own = s->domains->pdata[i];
+
+		m = strlen(own);
+		if (strcmp(d, own) == 0 || (n > m && d[n - m - 1] == '.' &&
+		    strcmp(d + n - m, own) == 0))
+			*foreign = FALSE;
+	}
+	g_free(d);
+	return TRUE;
+}
+
 /*
  * The report row.  ON CONFLICT DO NOTHING against the report_once
  * constraint: a concurrent delivery of the same report waits for ours to
- * commit and then finds the row, so exactly one copy survives.  A policy
- * domain is foreign when the customer has domains and none of them is
- * the domain or a parent of it.
+ * commit and then finds the row, so exactly one copy survives.
  */
 #define REPORT_COLUMNS \
 	"customer_id, org_name, report_id, policy_domain, date_begin," \
@@ -416,12 +513,7 @@ int64_str(char *buf, gsize len, gint64 v)
 	" message_id, foreign_domain"
 #define REPORT_VALUES \
 	"$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15," \
-	" $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26," \
-	" EXISTS (SELECT 1 FROM customer_domain WHERE customer_id = $1)" \
-	" AND NOT EXISTS (SELECT 1 FROM customer_domain d" \
-	"  WHERE d.customer_id = $1 AND (rtrim(lower($4), '.') = d.domain" \
-	"  OR right(rtrim(lower($4), '.'), length(d.domain) + 1) =" \
-	"  '.' || d.domain))"
+	" $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27"
 #define REPORT_ONCE \
 	" ON CONFLICT ON CONSTRAINT report_once DO NOTHING RETURNING id"
 
@@ -435,10 +527,14 @@ insert_report(struct dr_store *s, const struct dr_report *rep,
     gboolean complete, GError **error)
 {
 	char cid[32], begin[32], end[32], records[32], messages[32];
-	char *errors = ptr_array_literal(rep->errors);
-	char *notes = NULL;
-	const char *v[30];
+	char *errors, *notes = NULL;
+	const char *v[31];
+	gboolean foreign;
 	PGresult *res;
+
+	if (!foreign_domain(s, rep->domain, &foreign, error))
+		return FALSE;
+	errors = ptr_array_literal(rep->errors);
 
 	v[0] = int64_str(cid, sizeof(cid), s->customer);
 	v[1] = rep->org_name ? rep->org_name : "";
@@ -466,20 +562,21 @@ insert_report(struct dr_store *s, const struct dr_report *rep,
 	v[23] = s->dlv->recipient;
 	v[24] = s->dlv->sender;
 	v[25] = s->dlv->message_id;
+	v[26] = foreign ? "t" : "f";
 	if (complete) {
 		notes = ptr_array_literal(rep->notes);
-		v[26] = int64_str(records, sizeof(records), rep->record_count);
-		v[27] = int64_str(messages, sizeof(messages),
+		v[27] = int64_str(records, sizeof(records), rep->record_count);
+		v[28] = int64_str(messages, sizeof(messages),
 		    rep->message_count);
-		v[28] = notes;
-		v[29] = rep->extensions;
+		v[29] = notes;
+		v[30] = rep->extensions;
 		res = exec_params(s, "INSERT INTO report (" REPORT_COLUMNS
 		    ", record_count, message_count, notes, extensions) "
-		    "VALUES (" REPORT_VALUES ", $27, $28, $29, $30)"
-		    REPORT_ONCE, 30, v, error);
+		    "VALUES (" REPORT_VALUES ", $28, $29, $30, $31)"
+		    REPORT_ONCE, 31, v, error);
 	} else
 		res = exec_params(s, "INSERT INTO report (" REPORT_COLUMNS ") "
-		    "VALUES (" REPORT_VALUES ")" REPORT_ONCE, 26, v, error);
+		    "VALUES (" REPORT_VALUES ")" REPORT_ONCE, 27, v, error);
 	g_free(errors);
 	g_free(notes);
 	if (res == NULL)
@@ -907,9 +1004,10 @@ dr_store_customer_get(struct dr_store *s, const char *slug, GError **error)
 	res = exec_params(s, CUSTOMER_SELECT "WHERE c.slug = $1", 1, v, error);
 	if (res == NULL)
 		return NULL;
-	if (PQntuples(res) == 1)
+	if (PQntuples(res) == 1) {
 		c = customer_from_row(res, 0);
-	else
+		set_domains(s, c->id, g_ptr_array_ref(c->domains));
+	} else
 		g_set_error(error, DR_ERROR, DR_ERROR_NOT_FOUND,
 		    "no customer %s", slug);
 	PQclear(res);

@@ -12,7 +12,8 @@
  * report_end, then commit (or rollback).  Records stream to the server
  * through COPY in batches; nothing grows with the size of a report.
  * dr_store_start() lets the server start a backend while the message is
- * read and parsed.
+ * read and ingest's module loads; dr_store_prepare() finishes connecting
+ * and asks for the recipient's owner in that time too.
  */
 #ifndef DR_STORE_H
 #define DR_STORE_H
@@ -37,6 +38,13 @@ struct dr_store *dr_store_open(const char *conninfo, GError **error);
  * as dr_store_open() does (only libpq's own wait honours it).
  */
 struct dr_store *dr_store_start(const char *conninfo);
+/*
+ * For a started store: finishes connecting and, with recipient, sends
+ * the owner lookup that dr_store_customer_for_address() will want, so
+ * that both happen while the caller waits for something else.  Failures
+ * are not reported here but by the calls that need the connection.
+ */
+void	dr_store_prepare(struct dr_store *s, const char *recipient);
 void	dr_store_close(struct dr_store *s);
 
 /* TRUE when the last failure was a serialization failure or deadlock. */

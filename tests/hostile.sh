@@ -418,5 +418,20 @@ foreign_for() {
 is "notacme.test is foreign to acme (suffix on a label boundary)" "$(foreign_for dmarc@acme.test notacme.test)" "0 t"
 is "acme.test.evil.test is foreign to acme" "$(foreign_for dmarc@acme.test acme.test.evil.test)" "0 t"
 is "MAIL.ACME.TEST. is acme's own" "$(foreign_for dmarc@acme.test MAIL.ACME.TEST.)" "0 f"
+is "cme.test (a shorter name) is foreign to acme" "$(foreign_for dmarc@acme.test cme.test)" "0 t"
+"$DR_BIN" customer add multi --name Multi --address dmarc@multi.test \
+	--domain one.test --domain two.test >/dev/null
+"$DR_BIN" customer add bare --name Bare --address dmarc@bare.test >/dev/null
+is "the second of two domains is the customer's own" "$(foreign_for dmarc@multi.test x.two.test)" "0 f"
+is "a customer without domains: nothing is foreign" "$(foreign_for dmarc@bare.test elsewhere.test)" "0 f"
+xml_with 's/acme.test/three.test/g; s/classic-1/ff-bare-file/' | gzip -n >"$WORK/ff.xml.gz"
+"$DR_BIN" ingest --file "$WORK/ff.xml.gz" --customer multi >/dev/null
+is "a bare file with --customer: flagged from that customer's domains" \
+	"$?:$(sql "SELECT foreign_domain FROM report WHERE report_id = 'ff-bare-file'")" "0:t"
+"$DR_BIN" customer domain add multi three.test >/dev/null
+xml_with 's/acme.test/three.test/g; s/classic-1/ff-bare-file-2/' | gzip -n >"$WORK/ff.xml.gz"
+"$DR_BIN" ingest --file "$WORK/ff.xml.gz" --customer multi >/dev/null
+is "  ... and after the domain was added, not flagged" \
+	"$?:$(sql "SELECT foreign_domain FROM report WHERE report_id = 'ff-bare-file-2'")" "0:f"
 
 done_testing

@@ -23,16 +23,16 @@ setup_db
 install_dirs() {
 	printf 'dr-dirs:\n\t@echo "%s|%s"\n' \
 		'$(bindir)|$(pkgdatadir)|$(sysconfdir)' \
-		'$(mandir)|$(systemdsystemunitdir)' |
+		'$(mandir)|$(systemdsystemunitdir)|$(pkglibdir)' |
 		make -s -C "$1" -f Makefile -f - dr-dirs
 }
 
 # --- 1. make install DESTDIR -----------------------------------------------
 D=$WORK/destdir
-IFS='|' read -r bindir pkgdatadir sysconfdir mandir unitdir <<EOF
+IFS='|' read -r bindir pkgdatadir sysconfdir mandir unitdir pkglibdir <<EOF
 $(install_dirs "$top_builddir")
 EOF
-[ -n "$bindir" ] && [ -n "$unitdir" ] ||
+[ -n "$bindir" ] && [ -n "$pkglibdir" ] ||
 	bail "cannot read the installation directories"
 
 make -s -C "$top_builddir" install DESTDIR="$D" >"$WORK/install.log" 2>&1
@@ -41,6 +41,12 @@ is "make install DESTDIR: exit 0" "$rc" 0
 [ "$rc" = 0 ] || sed 's/^/# /' "$WORK/install.log" | tail -n 20
 
 check "the program in bindir" test -x "$D$bindir/dmarc-rua"
+for m in ingest render; do
+	check "the $m module in pkglibdir" test -s "$D$pkglibdir/$m.so"
+done
+check "the program itself maps neither GMime nor libxml2 nor ctemplate" \
+	sh -c "! readelf -d '$D$bindir/dmarc-rua' |
+	    grep -E 'NEEDED.*(gmime|xml2|ctemplate|stdc)'"
 for f in $(cd "$top_srcdir" && ls schema/*.sql templates/*); do
 	check "$f in pkgdatadir, unchanged" \
 		cmp -s "$top_srcdir/$f" "$D$pkgdatadir/$f"
@@ -97,7 +103,8 @@ rm -rf "$WORK/src" "$WORK/build"
 # prefixed ARGS...: the installed program with nothing pointing elsewhere.
 prefixed() {
 	(cd "$WORK" && env -u DMARC_RUA_CONFIG -u DMARC_RUA_SCHEMA_DIR \
-		-u DMARC_RUA_TEMPLATE_DIR "$P/bin/dmarc-rua" "$@")
+		-u DMARC_RUA_TEMPLATE_DIR -u DMARC_RUA_MODULE_DIR \
+		"$P/bin/dmarc-rua" "$@")
 }
 # Its own database: the one setup_db migrated is already up to date.
 db2=${PGDATABASE}_p

@@ -12,7 +12,8 @@
 : "${DR_SCHEMA_DIR:=$top_srcdir/schema}"
 DMARC_RUA_SCHEMA_DIR=$DR_SCHEMA_DIR
 : "${DMARC_RUA_TEMPLATE_DIR:=$top_srcdir/templates}"
-export DMARC_RUA_SCHEMA_DIR DMARC_RUA_TEMPLATE_DIR
+: "${DMARC_RUA_MODULE_DIR:=$top_builddir/src}"
+export DMARC_RUA_SCHEMA_DIR DMARC_RUA_TEMPLATE_DIR DMARC_RUA_MODULE_DIR
 CORPUS=${DR_CORPUS:-$top_srcdir/../shared/corpus}
 FIXTURES=$top_srcdir/tests/fixtures
 GEN=$top_builddir/tests/gen-report

@@ -47,8 +47,10 @@ new_customer acme $RUA acme.test
 chmod 755 "$WORK"
 mkdir -p "$CFG" "$PF/bin"
 cp "$DR_BIN" "$PF/bin/dmarc-rua"
-printf '[database]\nconninfo = host=%s port=%s user=%s dbname=%s\n' \
-	"$PGHOST" "$PGPORT" "$PGUSER" "$PGDATABASE" >"$PF/dmarc-rua.conf"
+cp "$DMARC_RUA_MODULE_DIR/ingest.so" "$PF/bin/"
+printf '[database]\nconninfo = host=%s port=%s user=%s dbname=%s\n[paths]\nmodule_dir = %s\n' \
+	"$PGHOST" "$PGPORT" "$PGUSER" "$PGDATABASE" "$PF/bin" \
+	>"$PF/dmarc-rua.conf"
 chmod 644 "$PF/dmarc-rua.conf"
 
 # --- the instance, configured with the examples -----------------------------
