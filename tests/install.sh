@@ -63,6 +63,8 @@ check "the cron job runs the installed program" \
 	grep -q " $bindir/dmarc-rua render" "$cron"
 check "no @placeholder@ is left in the cron job" \
 	sh -c "! grep -q '@[a-z]*@' '$cron'"
+check "the cron job stands aside while the systemd timer is active" \
+	grep -q "dmarc-rua	systemctl -q is-active dmarc-rua-render.timer 2>/dev/null || flock " "$cron"
 check "the timer in the systemd unit directory" \
 	cmp -s "$top_srcdir/cron/dmarc-rua-render.timer" \
 	"$D$unitdir/dmarc-rua-render.timer"
@@ -76,15 +78,25 @@ check "the installed program runs from the DESTDIR tree" \
 
 printf '\n[database]\nconninfo = dbname=edited-by-the-admin\n' >>"$conf"
 cp "$conf" "$WORK/edited.conf"
+sed -i 's/^0 13 /30 6 /' "$cron"
+cp "$cron" "$WORK/edited.cron"
 make -s -C "$top_builddir" install DESTDIR="$D" >"$WORK/install.log" 2>&1
 is "make install again: exit 0" "$?" 0
 check "make install again keeps the edited configuration" \
 	cmp -s "$WORK/edited.conf" "$conf"
+check "make install again keeps the edited cron job" \
+	cmp -s "$WORK/edited.cron" "$cron"
 
 make -s -C "$top_builddir" uninstall DESTDIR="$D" >"$WORK/uninstall.log" 2>&1
 is "make uninstall: exit 0" "$?" 0
-is "make uninstall leaves only the edited configuration" \
-	"$(cd "$D" && find . -type f)" ".$sysconfdir/dmarc-rua/dmarc-rua.conf"
+is "make uninstall leaves only the edited configuration and cron job" \
+	"$(cd "$D" && find . -type f | sort)" \
+	"$(printf '.%s\n.%s' "$sysconfdir/cron.d/dmarc-rua" \
+	    "$sysconfdir/dmarc-rua/dmarc-rua.conf" | sort)"
+rm "$cron"
+make -s -C "$top_builddir" install DESTDIR="$D" >"$WORK/install.log" 2>&1
+make -s -C "$top_builddir" uninstall DESTDIR="$D" >"$WORK/uninstall.log" 2>&1
+check "an unedited cron job is uninstalled" test ! -e "$cron"
 
 # --- 2. an installation under its own prefix, without the sources ----------
 P=$WORK/prefix
