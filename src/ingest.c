@@ -388,8 +388,10 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 		g_free(in.dlv.recipient);
 		in.dlv.recipient = g_strdup(pick_recipient(cli, &mi));
 		in.dlv.message_id = g_strdup(mi.message_id);
+		/* Without --sender: the envelope sender, else From:. */
 		if (in.dlv.sender == NULL)
-			in.dlv.sender = g_strdup(mi.from);
+			in.dlv.sender = g_strdup(mi.return_path != NULL ?
+			    mi.return_path : mi.from);
 	}
 
 	if (total > len) {

@@ -354,6 +354,7 @@ fill_info(GMimeMessage *msg, struct dr_mime_info *info)
 	info->delivered_to = first_header_addr(msg, "Delivered-To");
 	info->to = utf8_dup(first_mailbox(g_mime_message_get_addresses(msg,
 	    GMIME_ADDRESS_TYPE_TO)));
+	info->return_path = first_header_addr(msg, "Return-Path");
 	info->from = utf8_dup(first_mailbox(g_mime_message_get_addresses(msg,
 	    GMIME_ADDRESS_TYPE_FROM)));
 	info->subject = utf8_dup(g_mime_message_get_subject(msg));
@@ -451,6 +452,7 @@ dr_mime_info_clear(struct dr_mime_info *info)
 	g_free(info->x_original_to);
 	g_free(info->delivered_to);
 	g_free(info->to);
+	g_free(info->return_path);
 	g_free(info->from);
 	g_free(info->subject);
 	g_free(info->message_id);

@@ -25,6 +25,8 @@ struct dr_mime_info {
 	char	*x_original_to;
 	char	*delivered_to;		/* the first (topmost) one */
 	char	*to;			/* first address of To: */
+	char	*return_path;	/* the envelope sender, as the final MTA
+				   recorded it; NULL when absent or <> */
 	char	*from;
 	char	*subject;
 	char	*message_id;

@@ -115,4 +115,20 @@ check "log line: queue id first, then key=value" grep -q '^dmarc-rua: 7QX9: stat
 check "log line: CR, LF and CSI from org_name escaped" grep -q 'org="Evil\\x0d\\x0aDec  1.*\\xc2\\x9b' "$WORK/log.err"
 check "log line: records and messages" grep -q 'records=1 messages=12$' "$WORK/log.err"
 
+# --- the sender: --sender, else Return-Path, else From: ----------------------------------------
+for v in flag rp from; do
+	sed "s/classic-1/classic-sender-$v/" "$R/rfc7489-basic.xml" | gzip -n >"$WORK/s.xml.gz"
+	make_mail "$WORK/s.xml.gz" dmarc.acme@rua.test >"$WORK/s.eml"
+	[ $v = from ] || { printf 'Return-Path: <bounces+7@receiver.test>\n'; cat "$WORK/s.eml"; } >"$WORK/s2.eml"
+	[ $v = from ] && cp "$WORK/s.eml" "$WORK/s2.eml"
+	if [ $v = flag ]; then
+		ingest_mail "$WORK/s2.eml" dmarc.acme@rua.test --sender env@receiver.test
+	else
+		ingest_mail "$WORK/s2.eml" dmarc.acme@rua.test
+	fi
+done
+is "sender: --sender, else the Return-Path, else From:" \
+	"$(sql "SELECT string_agg(sender, ' ' ORDER BY report_id) FROM report WHERE report_id LIKE 'classic-sender-%'")" \
+	"env@receiver.test noreply@receiver.test bounces+7@receiver.test"
+
 done_testing

@@ -441,6 +441,7 @@ test_info(gconstpointer data)
 	g_assert_cmpstr(info.delivered_to, ==,
 	    "dmarc.acme@reports.example.org");
 	g_assert_cmpstr(info.to, ==, "dmarc.acme@reports.example.org");
+	g_assert_cmpstr(info.return_path, ==, "bounce@example.net");
 	g_assert_cmpstr(info.from, ==, "reports@example.net");
 	g_assert_cmpstr(info.subject, ==,
 	    "Rapport DMARC pour exampl\xc3\xa9.com");
@@ -458,6 +459,7 @@ test_info_sparse(void)
 {
 	static const char msg[] =
 	    "X-Original-To: <>\n"
+	    "Return-Path: <>\n"
 	    "To: reporters: <first@example.org>, second@example.org;\n"
 	    "Subject: \xff raw 8-bit\n"
 	    "\nbody\n";
@@ -470,6 +472,7 @@ test_info_sparse(void)
 	g_assert_null(info.x_original_to);
 	g_assert_null(info.delivered_to);
 	g_assert_cmpstr(info.to, ==, "first@example.org");
+	g_assert_null(info.return_path);
 	g_assert_null(info.from);
 	g_assert_null(info.message_id);
 	g_assert_nonnull(info.subject);
