@@ -23,7 +23,8 @@ static const char quarantine_help[] =
 	"  drop ID...          delete entries\n"
 	"\n"
 	"Reasons: not-a-report, bad-xml, bad-data, bad-archive, too-large,\n"
-	"unknown-recipient.\n";
+	"unknown-recipient.  A mail quarantined again (for the same recipient)\n"
+	"is the same entry: TIMES counts its deliveries, RECEIVED is the last.\n";
 
 static gboolean
 parse_id(const char *s, gint64 *id, GError **error)
@@ -49,15 +50,16 @@ list(struct dr_store *store, const char *reason, const char *customer,
 
 	if (all == NULL)
 		return FALSE;
-	printf("%-6s %-19s %-17s %-12s %-9s %s\n", "ID", "RECEIVED (UTC)",
-	    "REASON", "CUSTOMER", "SIZE", "DETAIL");
+	printf("%-6s %-19s %-5s %-17s %-12s %-9s %s\n", "ID",
+	    "RECEIVED (UTC)", "TIMES", "REASON", "CUSTOMER", "SIZE", "DETAIL");
 	for (i = 0; i < all->len; i++) {
 		const struct dr_quarantined *q = all->pdata[i];
 		char *detail = dr_log_clean(q->detail, 60);
 
-		printf("%-6" G_GINT64_FORMAT " %-19s %-17s %-12s %-9"
-		    G_GINT64_FORMAT " %s\n", q->id, q->received, q->reason,
-		    q->customer ? q->customer : "-", q->size, detail);
+		printf("%-6" G_GINT64_FORMAT " %-19s %-5u %-17s %-12s %-9"
+		    G_GINT64_FORMAT " %s\n", q->id, q->received, q->deliveries,
+		    q->reason, q->customer ? q->customer : "-", q->size,
+		    detail);
 		g_free(detail);
 	}
 	g_ptr_array_unref(all);
@@ -90,6 +92,9 @@ show(struct dr_store *store, gint64 id, gboolean raw, GError **error)
 	} else {
 		printf("id          %" G_GINT64_FORMAT "\n", q->id);
 		field("received", q->received);
+		if (q->deliveries > 1)
+			printf("%-11s %u times, the first %s\n", "delivered",
+			    q->deliveries, q->first_received);
 		field("reason", q->reason);
 		printf("%-11s %s\n", "detail", q->detail);
 		field("customer", q->customer);

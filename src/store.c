@@ -875,10 +875,12 @@ dr_store_quarantine(struct dr_store *s, gint64 customer_id,
 	formats[9] = 1;
 	if (!conn_ready(s, error))
 		return FALSE;
-	res = PQexecParams(s->conn,
-	    "INSERT INTO quarantine (customer_id, reason, detail, recipient,"
-	    " queue_id, sender, message_id, size, truncated, raw) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+	/*
+	 * The same mail for the same recipient is one entry, counting its
+	 * deliveries (schema/004_quarantine_once.sql).
+	 */
+	res = PQexecParams(s->conn, "SELECT dr_quarantine_add($1, $2, $3, $4,"
+	    " $5, $6, $7, $8, $9, $10)",
 	    10, NULL, v, lengths, formats, 0);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		set_pq_error(s, res, error, "quarantine");
@@ -1243,6 +1245,7 @@ dr_quarantined_free(struct dr_quarantined *q)
 	g_free(q->queue_id);
 	g_free(q->sender);
 	g_free(q->message_id);
+	g_free(q->first_received);
 	if (q->raw)
 		g_bytes_unref(q->raw);
 	g_free(q);
@@ -1251,7 +1254,9 @@ dr_quarantined_free(struct dr_quarantined *q)
 #define QUARANTINE_SELECT \
 	"SELECT q.id, to_char(q.received_at AT TIME ZONE 'UTC'," \
 	" 'YYYY-MM-DD HH24:MI:SS'), c.slug, q.reason, q.detail, q.recipient," \
-	" q.queue_id, q.sender, q.message_id, q.size, q.truncated " \
+	" q.queue_id, q.sender, q.message_id, q.size, q.truncated," \
+	" q.deliveries, to_char(q.first_received_at AT TIME ZONE 'UTC'," \
+	" 'YYYY-MM-DD HH24:MI:SS') " \
 	"FROM quarantine q LEFT JOIN customer c ON c.id = q.customer_id "
 
 static char *
@@ -1277,6 +1282,9 @@ quarantined_from_row(PGresult *res, int row)
 	q->message_id = nullable(res, row, 8);
 	q->size = g_ascii_strtoll(PQgetvalue(res, row, 9), NULL, 10);
 	q->truncated = PQgetvalue(res, row, 10)[0] == 't';
+	q->deliveries = (guint)g_ascii_strtoull(PQgetvalue(res, row, 11),
+	    NULL, 10);
+	q->first_received = nullable(res, row, 12);
 	return q;
 }
 

@@ -143,6 +143,9 @@ struct dr_quarantined {
 	char	*message_id;
 	gint64	 size;
 	gboolean truncated;
+	guint	 deliveries;		/* times this mail came (for this
+					   recipient); received is the last */
+	char	*first_received;	/* the first, when more than one */
 	GBytes	*raw;			/* only from dr_store_quarantine_get */
 };
 

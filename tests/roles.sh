@@ -118,6 +118,9 @@ printf 'To: dmarc@acme.test\nSubject: hello\n\nnot a report\n' >"$WORK/hello.eml
 as "$ING" "$DR_BIN" ingest --recipient dmarc@acme.test <"$WORK/hello.eml" >/dev/null 2>&1
 is "ingest: a mail without a report, exit 0" "$?" 0
 is "  ... quarantined" "$(sql "SELECT reason FROM quarantine WHERE recipient = 'dmarc@acme.test'")" not-a-report
+as "$ING" "$DR_BIN" ingest --recipient dmarc@acme.test <"$WORK/hello.eml" >/dev/null 2>&1
+is "ingest: the same mail again, exit 0, counted on its entry" \
+	"$?:$(sql "SELECT count(*), sum(deliveries) FROM quarantine WHERE recipient = 'dmarc@acme.test'")" "0:1|2"
 sed 's/classic-1/classic-later/' "$R/rfc7489-basic.xml" | gzip -n >"$WORK/later.xml.gz"
 make_mail "$WORK/later.xml.gz" dmarc@later.test >"$WORK/later.eml"
 as "$ING" "$DR_BIN" ingest --recipient dmarc@later.test <"$WORK/later.eml" >/dev/null 2>&1
