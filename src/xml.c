@@ -852,22 +852,29 @@ static void
 raw_end(struct parser *p)
 {
 	struct raw *r = &p->raw;
-	char *joined;
+	char *valid = NULL, *joined;
 
+	/*
+	 * libxml2 does not check CDATA, and the database takes UTF-8 only:
+	 * each invalid byte becomes U+FFFD (three bytes), so the limit is
+	 * checked again on what would be kept.
+	 */
+	if (!r->over) {
+		valid = g_utf8_make_valid(r->buf->str, r->buf->len);
+		r->len = strlen(valid);
+		r->over = r->len > r->room;
+	}
 	if (r->over) {
 		dr_report_add_note(p->rep, "%s of %" G_GSIZE_FORMAT
 		    " bytes dropped (limit %" G_GSIZE_FORMAT ")", r->where,
 		    r->len, (gsize)p->lim->max_field_bytes);
 	} else {
-		/* libxml2 does not check CDATA: the database takes UTF-8. */
-		char *valid = g_utf8_make_valid(r->buf->str, r->buf->len);
-
 		joined = g_strconcat(*r->dst != NULL ? *r->dst : "", valid,
 		    NULL);
-		g_free(valid);
 		g_free(*r->dst);
 		*r->dst = joined;
 	}
+	g_free(valid);
 	raw_scope_pop(p, r->depth);
 	g_hash_table_remove_all(r->declared);
 	g_clear_pointer(&r->where, g_free);

@@ -710,6 +710,26 @@ static const struct xcase cases[] = {
 		"note=<extension> of 80 bytes dropped (limit 64)",
 		"totals=1/1",
 	    }, .max_field = 64 },
+	/*
+	 * libxml2 lets overlong UTF-8 through in CDATA: ten C1 90 (20
+	 * bytes) fit, the twenty U+FFFD they become (60 bytes) do not.
+	 */
+	{ "/xml/limits/extension-made-valid-over", DOC(META POLICY
+	    "<extension><x><![CDATA[\xc1\x90\xc1\x90\xc1\x90\xc1\x90"
+	    "\xc1\x90\xc1\x90\xc1\x90\xc1\x90\xc1\x90\xc1\x90]]></x>"
+	    "</extension>" REC("192.0.2.1", "1")), -1, NULL,
+	    .expect = {
+		"extension=(null)",
+		"note=<extension> of 102 bytes dropped (limit 64)",
+		"totals=1/1",
+	    }, .max_field = 64 },
+	{ "/xml/limits/extension-made-valid-fits", DOC(META POLICY
+	    "<extension><x><![CDATA[\xc1\x90]]></x></extension>"
+	    REC("192.0.2.1", "1")), -1, NULL,
+	    .expect = {
+		"extension=<extension><x><![CDATA[\xef\xbf\xbd\xef\xbf\xbd]]>"
+		"</x></extension>",
+	    }, .max_field = 80 },
 	{ "/xml/encoding/windows-1252",
 	    "<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n"
 	    "<feedback><report_metadata><org_name>Soci\xe9t\xe9 "
