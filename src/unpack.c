@@ -10,8 +10,9 @@
  * After a decompression layer is added, its first bytes are peeked into
  * a small push-back buffer and sniffed again: gzip and zlib are stacked
  * as further layers; a zip needs random access, so the rest of the
- * stream is read into memory (never more than max_unpacked_bytes) and
- * walked as a zip of its own.
+ * stream is read into memory (never more than max_unpacked_bytes, and
+ * all such zips of a walk together never more than max_message_bytes)
+ * and walked as a zip of its own.
  *
  * Caps are checked in the layer that produces the bytes: size and ratio
  * per decompression layer, nesting per walk, zip members per call, and
@@ -83,6 +84,7 @@ struct walk {
 	gpointer	 user;
 	guint		 nstreams;
 	guint		 members;	/* zip entries seen, all zips */
+	gsize		 buffered;	/* allocated for buffered zips, now */
 };
 
 static gboolean walk_stream(struct walk *w, struct dr_stream *s,
@@ -576,46 +578,87 @@ walk_zip(struct walk *w, const guint8 *data, gsize len, const char *name,
 }
 
 /*
+ * Buffered zips nest (gzip of a zip of a zip...), so besides the cap on
+ * each one (max_unpacked_bytes, as for any unpacked data) those of a
+ * walk together may hold at most max_message_bytes: a report zip is a
+ * few MB, and zips unpacked from compressed data that need more memory
+ * than a whole mail is allowed are no report.  One ingest then holds at
+ * most the message and as much again in zips.  Only the zip being read
+ * grows, those around it are trimmed to their size; its allocation
+ * doubles but never past one byte over either cap, which is enough to
+ * tell it is over.
+ */
+static void
+zip_buffer_grow(struct walk *w, guint8 **data, gsize *size)
+{
+	const struct dr_limits *lim = w->lim;
+	gsize others = w->buffered - *size;
+	gsize want;
+
+	if (*size == 0)
+		want = WINDOW_SIZE;
+	else
+		want = *size <= G_MAXSIZE / 2 ? *size * 2 : G_MAXSIZE;
+	if (want - 1 > lim->max_message_bytes - others)
+		want = lim->max_message_bytes - others + 1;
+	if (want - 1 > lim->max_unpacked_bytes)
+		want = (gsize)lim->max_unpacked_bytes + 1;
+	*data = g_realloc(*data, want);
+	w->buffered += want - *size;
+	*size = want;
+}
+
+/*
  * A zip found inside a stream: read the rest of the stream (the peeked
- * bytes included) into memory, within the unpacked-size cap.
+ * bytes included) into memory, within the caps above.
  */
 static gboolean
 walk_buffered_zip(struct walk *w, struct dr_stream *s, guint depth,
 	    GError **error)
 {
+	const struct dr_limits *lim = w->lim;
 	struct layer *l = s->top;
-	guint64 cap = MIN(w->lim->max_unpacked_bytes,
-	    (guint64)G_MAXUINT - WINDOW_SIZE);
-	GByteArray *buf;
+	guint8 *data = NULL;
+	gsize len = 0, size = 0;
 	gssize n;
-	gboolean ok;
+	gboolean ok = FALSE;
 
 	if (l->kind == LAYER_MEM)
 		return walk_zip(w, l->mem, l->mem_len, s->name, depth, error);
 	if (!check_nesting(w, s->name, depth, error))
 		return FALSE;
-	buf = g_byte_array_new();
 	for (;;) {
-		if (buf->len > cap) {
-			g_set_error(error, DR_ERROR, DR_ERROR_TOO_LARGE,
-			    "%s: zip larger than %" G_GUINT64_FORMAT
-			    " bytes", s->name, cap);
-			g_byte_array_unref(buf);
-			return FALSE;
-		}
-		g_byte_array_set_size(buf, buf->len + WINDOW_SIZE);
-		n = layer_read(s, l, buf->data + buf->len - WINDOW_SIZE,
-		    WINDOW_SIZE, error);
-		if (n < 0) {
-			g_byte_array_unref(buf);
-			return FALSE;
-		}
-		g_byte_array_set_size(buf, buf->len - WINDOW_SIZE + (guint)n);
+		if (len == size)
+			zip_buffer_grow(w, &data, &size);
+		n = layer_read(s, l, data + len, MIN(size - len, WINDOW_SIZE),
+		    error);
+		if (n < 0)
+			goto out;
 		if (n == 0)
 			break;
+		len += (gsize)n;
+		if (len > lim->max_unpacked_bytes) {
+			g_set_error(error, DR_ERROR, DR_ERROR_TOO_LARGE,
+			    "%s: zip larger than %" G_GUINT64_FORMAT
+			    " bytes", s->name, lim->max_unpacked_bytes);
+			goto out;
+		}
+		if (len > lim->max_message_bytes - (w->buffered - size)) {
+			g_set_error(error, DR_ERROR, DR_ERROR_TOO_LARGE,
+			    "%s: zips inside compressed data take more than "
+			    "%" G_GSIZE_FORMAT " bytes together (the message "
+			    "size limit)", s->name, lim->max_message_bytes);
+			goto out;
+		}
 	}
-	ok = walk_zip(w, buf->data, buf->len, s->name, depth, error);
-	g_byte_array_unref(buf);
+	/* Zips nested in this one may use what doubling left unused. */
+	data = g_realloc(data, len);
+	w->buffered -= size - len;
+	size = len;
+	ok = walk_zip(w, data, len, s->name, depth, error);
+out:
+	g_free(data);
+	w->buffered -= size;
 	return ok;
 }
 
@@ -642,15 +685,46 @@ push_inflate(struct walk *w, struct dr_stream *s, enum layer_kind kind,
 }
 
 /*
+ * Two bytes of plain text can make a zlib header ("x^", "x ", "hb"), so
+ * a payload that is zlib by its magic alone and fails while its first
+ * bytes are peeked, before it decoded the start of anything we look for
+ * (text decodes to junk, or to nothing), is no report, skipped like any
+ * other, rather than a corrupt one.  A real report decodes to
+ * XML or a container first, and stays an error.  Only the payload
+ * itself: inside a container a zlib header is no accident.
+ */
+static gboolean
+is_false_zlib(const struct dr_stream *s, const GError *e)
+{
+	const struct layer *l = s->top;
+	enum dr_kind kind;
+
+	if (l->kind != LAYER_ZLIB || l->below->kind != LAYER_MEM ||
+	    !g_error_matches(e, DR_ERROR, DR_ERROR_BAD_ARCHIVE))
+		return FALSE;
+	/* Only the peek has read from l: all it decoded is in pb. */
+	kind = dr_unpack_sniff(l->pb, MIN(l->z.total_out, PEEK_SIZE));
+	return kind == DR_KIND_EMPTY || kind == DR_KIND_UNKNOWN;
+}
+
+/*
  * Sniffs the top of s and acts on what it is; depth counts the
  * containers around the top layer.
  */
 static gboolean
 walk_stream(struct walk *w, struct dr_stream *s, guint depth, GError **error)
 {
+	GError *e = NULL;
+
 	for (;;) {
-		if (!stream_peek(s, error))
-			return FALSE;
+		if (!stream_peek(s, &e)) {
+			if (!is_false_zlib(s, e)) {
+				g_propagate_error(error, e);
+				return FALSE;
+			}
+			g_error_free(e);
+			return TRUE;
+		}
 		switch (dr_unpack_sniff(s->top->pb, s->top->pb_len)) {
 		case DR_KIND_XML:
 			return call_back(w, s, error);

@@ -41,13 +41,18 @@ typedef gboolean (*dr_unpack_cb)(struct dr_stream *s, const char *name,
  * *nstreams (may be NULL) is set to the number of callbacks made.
  * Returns FALSE with error set when a container is corrupt or over a
  * limit, or when cb failed.  A payload that is no container and no XML
- * is not an error: it yields no stream.
+ * is not an error: it yields no stream.  Nor is a payload that is zlib
+ * by its first two bytes only (text can start with "x^") and fails
+ * before it decodes to anything that could be a report.
  */
 gboolean dr_unpack(const guint8 *payload, gsize len, const char *name,
 	    const struct dr_limits *lim, dr_unpack_cb cb, gpointer user,
 	    guint *nstreams, GError **error);
 
-/* What the magic bytes of data say it is. */
+/*
+ * What the magic bytes of data say it is.  DR_KIND_ZLIB rests on two
+ * bytes that text can have too; dr_unpack() tells them apart.
+ */
 enum dr_kind {
 	DR_KIND_UNKNOWN,
 	DR_KIND_EMPTY,

@@ -74,6 +74,22 @@ expect "gzip bomb (ratio over max_ratio)" too-large "$WORK/bomb.gz" "max_ratio =
 expect "gzip bomb (absolute size over max_unpacked_size)" too-large "$WORK/bomb.gz" \
 	"max_ratio = 1000000
 max_unpacked_size = 1048576"
+# A zip inside compressed data is read into memory; zips nested so are
+# each under the cap, but together over it (the message size): a mail
+# of 1 KB that would hold 600 KB of buffers at once.
+mkdir "$WORK/zz"
+cp "$R/rfc7489-basic.xml" "$WORK/zz/report.xml"
+head -c 300000 /dev/zero >"$WORK/zz/pad.bin"
+(cd "$WORK/zz" && zip -q -0 inner.zip report.xml pad.bin && zip -q -0 outer.zip inner.zip)
+gzip -9 -n -c "$WORK/zz/outer.zip" >"$WORK/zz.zip.gz"
+printf '[limits]\nmax_message_size = 400000\n' >"$WORK/zz.conf"
+"$DR_BIN" --config "$WORK/zz.conf" ingest --recipient dmarc@acme.test \
+	--customer acme --file "$WORK/zz.zip.gz" >/dev/null 2>&1
+is "zips in gzip holding more than max_message_size together: exit 0" "$?" 0
+is "zips in gzip: quarantined too-large, the detail names the limit" \
+	"$(sql "SELECT reason, detail LIKE '%message size limit%' FROM quarantine")" "too-large|t"
+is "zips in gzip: nothing stored" "$(sql "SELECT count(*) FROM report")" 0
+sql "DELETE FROM quarantine" >/dev/null
 cp "$WORK/r.gz" "$WORK/nest0"
 for i in 1 2 3 4 5 6; do gzip -n -c "$WORK/nest$((i - 1))" >"$WORK/nest$i"; done
 expect "gzip nested deeper than max_nesting" too-large "$WORK/nest6" "max_nesting = 4"

@@ -59,7 +59,9 @@ hostile_mail() {
 		echo unknown-recipient ;;
 	3)
 		{
-			printf 'To: dmarc@acme.test\nMIME-Version: 1.0\n'
+			# One mail each: the same bytes would be one entry.
+			printf 'To: dmarc@acme.test\nSubject: parts %s\n' "$1"
+			printf 'MIME-Version: 1.0\n'
 			printf 'Content-Type: multipart/mixed; boundary=b\n\n'
 			for _i in $(seq 1 40); do
 				printf -- '--b\nContent-Type: text/plain\n\npart %s\n' "$_i"

@@ -671,6 +671,85 @@ test_gzip_truncated(void)
 	g_bytes_unref(gz);
 }
 
+/*
+ * Text whose first two bytes make a zlib header, and zlib cut to its
+ * header: it decodes to nothing, or to junk before it fails, so it is
+ * no report rather than a corrupt one.
+ */
+static const struct sniff_case zlib_lookalikes[] = {
+	S("x^ hello", DR_KIND_ZLIB),		/* stored block, bad lengths */
+	S("x^2 + y^2 = z^2\n", DR_KIND_ZLIB),	/* one byte of junk first */
+	S("x = 1\n", DR_KIND_ZLIB),		/* preset dictionary bit */
+	S("hb: see attachment\r\n", DR_KIND_ZLIB),
+	S("XGA, 1024x768\n", DR_KIND_ZLIB),
+	S("x^", DR_KIND_ZLIB),			/* truncated before output */
+	S("\x78\x9c", DR_KIND_ZLIB),
+	S("\x78\xda\xff\xff\xff", DR_KIND_ZLIB),	/* invalid block type */
+};
+
+static void
+test_zlib_lookalike(void)
+{
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(zlib_lookalikes); i++) {
+		const struct sniff_case *sc = &zlib_lookalikes[i];
+		GBytes *b = g_bytes_new_static(sc->bytes, sc->len);
+
+		g_test_message("case %" G_GSIZE_FORMAT, i);
+		/* The magic alone says zlib; dr_unpack() knows better. */
+		g_assert_cmpint(dr_unpack_sniff((const guint8 *)sc->bytes,
+		    sc->len), ==, sc->kind);
+		expect_streams(b, "t.txt", 0, NULL, NULL);
+		g_bytes_unref(b);
+	}
+}
+
+/* Inside a container a zlib header is no accident: corrupt stays so. */
+static void
+test_zlib_lookalike_inside(void)
+{
+	static const char text[] = "x^ hello";
+	struct zipw zw;
+	GBytes *gz, *zip;
+
+	gz = gzip_bytes(text, strlen(text));
+	expect_error(gz, NULL, DR_ERROR_BAD_ARCHIVE, "zlib");
+	zipw_open(&zw);
+	zipw_add(&zw, "notes.txt", text, strlen(text));
+	zip = zipw_close(&zw);
+	expect_error(zip, NULL, DR_ERROR_BAD_ARCHIVE, "notes.txt");
+	g_bytes_unref(gz);
+	g_bytes_unref(zip);
+}
+
+/* zlib that decoded some bytes before it broke off is corrupt. */
+static void
+test_zlib_truncated(void)
+{
+	GString *xml = g_string_new("<feedback>");
+	GBytes *small, *big, *b;
+	guint i;
+
+	small = zlib_bytes(XML_A, strlen(XML_A));
+	for (i = 0; i < 20000; i++)
+		g_string_append_printf(xml, "<r>%u</r>", i * 7919);
+	big = zlib_bytes(xml->str, xml->len);
+
+	/* All the data but the Adler-32: cut within the first read. */
+	b = g_bytes_new_from_bytes(small, 0, g_bytes_get_size(small) - 4);
+	expect_error(b, NULL, DR_ERROR_BAD_ARCHIVE, "zlib data truncated");
+	g_bytes_unref(b);
+	/* Cut after the sniffing, while the consumer reads. */
+	b = g_bytes_new_from_bytes(big, 0, g_bytes_get_size(big) / 2);
+	expect_error(b, NULL, DR_ERROR_BAD_ARCHIVE, "zlib data truncated");
+	g_bytes_unref(b);
+
+	g_bytes_unref(small);
+	g_bytes_unref(big);
+	g_string_free(xml, TRUE);
+}
+
 static void
 test_zlib_corrupt(void)
 {
@@ -740,6 +819,87 @@ test_limit_absolute(void)
 	g_bytes_unref(gz);
 	g_bytes_unref(zip);
 	g_string_free(xml, TRUE);
+}
+
+/* A zip holding data stored as it is, so that it is as big as the data. */
+static GBytes *
+zip_stored(const char *name, const void *data, gsize len, const char *name2,
+	    const void *data2, gsize len2)
+{
+	struct zipw zw;
+	zip_int64_t idx;
+
+	zipw_open(&zw);
+	idx = zipw_add(&zw, name, data, len);
+	g_assert_cmpint(zip_set_file_compression(zw.za, idx, ZIP_CM_STORE,
+	    0), ==, 0);
+	if (name2 != NULL) {
+		idx = zipw_add(&zw, name2, data2, len2);
+		g_assert_cmpint(zip_set_file_compression(zw.za, idx,
+		    ZIP_CM_STORE, 0), ==, 0);
+	}
+	return zipw_close(&zw);
+}
+
+/*
+ * gzip(zip(zip(report + padding))): both zips are buffered at once, and
+ * together, not each, they may hold at most max_message_bytes.  Sibling
+ * zips are buffered one after the other and do not add up.
+ */
+static void
+test_limit_buffered_zips(void)
+{
+	static guint8 zeros[256 * 1024];
+	struct dr_limits lim;
+	struct collect c;
+	GError *error = NULL;
+	GBytes *inner, *outer, *twins, *gz, *gz_twins;
+	gsize len1, len2;
+
+	inner = zip_stored("a.xml", XML_A, strlen(XML_A), "pad.bin", zeros,
+	    sizeof(zeros));
+	len2 = g_bytes_get_size(inner);
+	outer = zip_stored("inner.zip", g_bytes_get_data(inner, NULL), len2,
+	    NULL, NULL, 0);
+	len1 = g_bytes_get_size(outer);
+	twins = zip_stored("i1.zip", g_bytes_get_data(inner, NULL), len2,
+	    "i2.zip", g_bytes_get_data(inner, NULL), len2);
+	gz = gzip_gbytes(outer);
+	gz_twins = gzip_gbytes(twins);
+	/* The bomb: the mail is small, what it unpacks to is not. */
+	g_assert_cmpuint(g_bytes_get_size(gz) * 50, <, len1 + len2);
+
+	limits_init(&lim);
+	lim.max_message_bytes = len1 + len2;
+	g_assert_true(run(gz, "g", &lim, &c, 0, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(c.data->len, ==, 1);
+	assert_stream(&c, 0, "g/inner.zip/a.xml", XML_A, strlen(XML_A));
+	collect_clear(&c);
+
+	/* Each zip is well under the cap; the two together are not. */
+	lim.max_message_bytes = len1 + len2 - 1;
+	g_assert_cmpuint(len1, <, lim.max_message_bytes / 2 + 1024);
+	expect_error(gz, &lim, DR_ERROR_TOO_LARGE, "message size limit");
+
+	lim.max_message_bytes = g_bytes_get_size(twins) + len2;
+	g_assert_true(run(gz_twins, "t", &lim, &c, 0, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(c.data->len, ==, 2);
+	assert_stream(&c, 0, "t/i1.zip/a.xml", XML_A, strlen(XML_A));
+	assert_stream(&c, 1, "t/i2.zip/a.xml", XML_A, strlen(XML_A));
+	collect_clear(&c);
+
+	/* The cap on each zip stays. */
+	limits_init(&lim);
+	lim.max_unpacked_bytes = len1 - 1;
+	expect_error(gz, &lim, DR_ERROR_TOO_LARGE, "more than");
+
+	g_bytes_unref(inner);
+	g_bytes_unref(outer);
+	g_bytes_unref(twins);
+	g_bytes_unref(gz);
+	g_bytes_unref(gz_twins);
 }
 
 static GBytes *
@@ -1112,6 +1272,10 @@ main(int argc, char **argv)
 	g_test_add_func("/unpack/zlib/simple", test_zlib);
 	g_test_add_func("/unpack/zlib/in-gzip", test_zlib_in_gzip);
 	g_test_add_func("/unpack/zlib/corrupt", test_zlib_corrupt);
+	g_test_add_func("/unpack/zlib/truncated", test_zlib_truncated);
+	g_test_add_func("/unpack/zlib/text-lookalike", test_zlib_lookalike);
+	g_test_add_func("/unpack/zlib/lookalike-inside",
+	    test_zlib_lookalike_inside);
 	g_test_add_func("/unpack/zip/members", test_zip_members);
 	g_test_add_func("/unpack/zip/junk-entries", test_zip_junk_entries);
 	g_test_add_func("/unpack/zip/empty-name", test_zip_empty_name);
@@ -1125,6 +1289,8 @@ main(int argc, char **argv)
 	g_test_add_func("/unpack/limits/ratio", test_limit_ratio);
 	g_test_add_func("/unpack/limits/absolute", test_limit_absolute);
 	g_test_add_func("/unpack/limits/zip-members", test_limit_zip_members);
+	g_test_add_func("/unpack/limits/buffered-zips",
+	    test_limit_buffered_zips);
 	g_test_add_func("/unpack/limits/nesting", test_limit_nesting);
 	g_test_add_func("/unpack/limits/deadline", test_limit_deadline);
 	g_test_add_func("/unpack/callback/error", test_callback_error);
