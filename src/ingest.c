@@ -2,12 +2,10 @@
  * ingest.c - the ingest pipeline (see ingest.h).
  *
  * Decisions made here, and why:
- *  - A message whose first bytes are a container or XML is a bare report
- *    (--file, or a report piped without a mail header); anything else is
- *    parsed as a mail.
- *  - Every MIME leaf is unpacked; XML whose root is not <feedback> (HTML
- *    parts, say) is skipped.  Any other failure in any leaf quarantines
- *    the whole message: nothing is half-stored.
+ *  - The walk of the message (bare report or mail, which leaves, which
+ *    documents are skipped) is walk.c's, shared with the fuzz target;
+ *    this file adds the store.  Any failure of the walk quarantines the
+ *    whole message: nothing is half-stored.
  *  - The customer is looked up when the first report header has been
  *    parsed (or the message is to be quarantined): by then the connection
  *    started in the background usually stands.  Mail for an unknown
@@ -26,26 +24,21 @@
 #include "error.h"
 #include "ingest.h"
 #include "log.h"
-#include "mime.h"
-#include "unpack.h"
-#include "xml.h"
+#include "walk.h"
 
 #define DR_INGEST_ATTEMPTS	5
-/* Length of a quarantine detail; the raw message holds the rest. */
-#define DR_MAX_DETAIL		1000
 
 struct ingest {
 	struct dr_store *store;
 	const struct dr_ingest_opts *opts;
+	struct dr_walk walk;
 	struct dr_delivery dlv;
 	gint64	 customer;		/* 0 until looked up */
 	GError	*no_customer;		/* why there is none (not temporary) */
 	gboolean begun;			/* transaction open */
-	const char *payload_name;
 	guint	 reports;		/* headers seen */
 	guint	 stored;
 	guint	 duplicates;
-	guint	 skipped;		/* XML streams that were not reports */
 	GPtrArray *log;			/* lines to write after the commit */
 };
 
@@ -61,25 +54,6 @@ static const char *
 queue_id(const struct ingest *in)
 {
 	return in->dlv.queue_id ? in->dlv.queue_id : "NOQUEUE";
-}
-
-static char *
-report_line(const struct ingest *in, const struct dr_report *rep,
-    const char *status)
-{
-	GString *line = g_string_new(NULL);
-	char *qid = dr_log_clean(queue_id(in), 40);
-
-	g_string_append_printf(line, "%s: status=%s", qid, status);
-	dr_log_kv(line, "org", rep->org_name);
-	dr_log_kv(line, "report_id", rep->report_id);
-	dr_log_kv(line, "domain", rep->domain);
-	g_string_append_printf(line, " begin=%" G_GINT64_FORMAT " end=%"
-	    G_GINT64_FORMAT " records=%" G_GINT64_FORMAT " messages=%"
-	    G_GINT64_FORMAT, rep->begin, rep->end, rep->record_count,
-	    rep->message_count);
-	g_free(qid);
-	return g_string_free(line, FALSE);
 }
 
 static gboolean
@@ -144,7 +118,8 @@ on_header(const struct dr_report *rep, gpointer user, GError **error)
 		in->begun = TRUE;
 	}
 	dr_store_report_begin(in->store, in->customer, rep, &in->dlv,
-	    in->opts->source_name ? in->opts->source_name : in->payload_name);
+	    in->opts->source_name ? in->opts->source_name :
+	    in->walk.payload_name);
 	return TRUE;
 }
 
@@ -168,11 +143,13 @@ on_end(const struct dr_report *rep, gpointer user, GError **error)
 		return FALSE;
 	if (duplicate) {
 		in->duplicates++;
-		g_ptr_array_add(in->log, report_line(in, rep, "duplicate"));
+		g_ptr_array_add(in->log, dr_walk_report_line(in->dlv.queue_id,
+		    rep, "duplicate"));
 		return TRUE;
 	}
 	in->stored++;
-	g_ptr_array_add(in->log, report_line(in, rep, "stored"));
+	g_ptr_array_add(in->log, dr_walk_report_line(in->dlv.queue_id, rep,
+	    "stored"));
 	return TRUE;
 }
 
@@ -182,106 +159,12 @@ static const struct dr_xml_callbacks callbacks = {
 	.end = on_end,
 };
 
-static gssize
-stream_read(gpointer src, char *buf, gsize len, GError **error)
-{
-	return dr_stream_read(src, buf, len, error);
-}
-
-/* One XML stream found by unpack: a report, or something to skip. */
-static gboolean
-on_stream(struct dr_stream *stream, const char *name, gpointer user,
-    GError **error)
-{
-	struct ingest *in = user;
-	GError *e = NULL;
-
-	if (dr_xml_parse(stream_read, stream, name, in->opts->limits,
-	    &callbacks, in, &e))
-		return TRUE;
-	if (g_error_matches(e, DR_ERROR, DR_ERROR_NOT_A_REPORT)) {
-		in->skipped++;
-		g_error_free(e);
-		return TRUE;
-	}
-	g_propagate_error(error, g_steal_pointer(&e));
-	return FALSE;
-}
-
-static gboolean
-walk_payload(struct ingest *in, const guint8 *data, gsize len,
-    const char *name, GError **error)
-{
-	in->payload_name = name;
-	if (!dr_limits_check_deadline(in->opts->limits, error))
-		return FALSE;
-	return dr_unpack(data, len, name, in->opts->limits, on_stream, in,
-	    NULL, error);
-}
-
-/* Describes the leaves of a message that held no report. */
-static char *
-describe_payloads(const GPtrArray *payloads, guint skipped)
-{
-	GString *s = g_string_new(NULL);
-	guint i;
-
-	g_string_append_printf(s, "no DMARC aggregate report found in %u "
-	    "MIME part%s", payloads->len, payloads->len == 1 ? "" : "s");
-	for (i = 0; i < payloads->len && i < 8; i++) {
-		const struct dr_payload *p = payloads->pdata[i];
-		char *ct = dr_log_clean(p->content_type, 60);
-		char *fn = dr_log_clean(p->filename, 60);
-
-		g_string_append_printf(s, "%s %s (%s, %zu bytes)",
-		    i == 0 ? ":" : ",", ct, fn, g_bytes_get_size(p->data));
-		g_free(ct);
-		g_free(fn);
-	}
-	if (skipped > 0)
-		g_string_append_printf(s, "; %u XML document%s with another "
-		    "root element", skipped, skipped == 1 ? "" : "s");
-	return g_string_free(s, FALSE);
-}
-
-/* The recipient per DESIGN section 7. */
-static const char *
-pick_recipient(const struct dr_delivery *cli, const struct dr_mime_info *mi)
-{
-	if (cli != NULL && cli->recipient != NULL && *cli->recipient)
-		return cli->recipient;
-	if (mi->x_original_to != NULL && *mi->x_original_to)
-		return mi->x_original_to;
-	if (mi->delivered_to != NULL && *mi->delivered_to)
-		return mi->delivered_to;
-	return mi->to;
-}
-
 /* Parses and stores inside one transaction. */
 static gboolean
-store_reports(struct ingest *in, const guint8 *msg, gsize len,
-    const GPtrArray *payloads, GError **error)
+store_reports(struct ingest *in, GError **error)
 {
-	guint i;
-
-	if (payloads == NULL) {
-		if (!walk_payload(in, msg, len, in->opts->source_name ?
-		    in->opts->source_name : "stdin", error))
-			goto fail;
-	} else {
-		for (i = 0; i < payloads->len; i++) {
-			const struct dr_payload *p = payloads->pdata[i];
-			char *name = p->filename ? g_strdup(p->filename) :
-			    g_strdup_printf("part%u", i + 1);
-			gboolean ok;
-
-			ok = walk_payload(in, g_bytes_get_data(p->data, NULL),
-			    g_bytes_get_size(p->data), name, error);
-			g_free(name);
-			if (!ok)
-				goto fail;
-		}
-	}
+	if (!dr_walk_reports(&in->walk, &callbacks, in, error))
+		goto fail;
 	if (!in->begun)
 		return TRUE;
 	if (in->opts->replay != 0 && !dr_store_quarantine_drop(in->store,
@@ -301,7 +184,7 @@ fail:
 static void
 reset_attempt(struct ingest *in)
 {
-	in->reports = in->stored = in->duplicates = in->skipped = 0;
+	in->reports = in->stored = in->duplicates = 0;
 	g_ptr_array_set_size(in->log, 0);
 }
 
@@ -311,8 +194,7 @@ quarantine(struct ingest *in, const guint8 *msg, gsize len, gsize total,
     GError **error)
 {
 	GError *e = NULL;
-	char *clean, *qid, *line;
-	GString *log;
+	char *clean, *line;
 
 	/* Mail for nobody known is that first, whatever else is wrong. */
 	if (!need_customer(in, &e)) {
@@ -323,10 +205,8 @@ quarantine(struct ingest *in, const guint8 *msg, gsize len, gsize total,
 		reason = "unknown-recipient";
 		detail = e->message;
 	}
-	clean = g_utf8_make_valid(detail, -1);
+	clean = dr_walk_detail(detail);
 	g_clear_error(&e);
-	if (g_utf8_strlen(clean, -1) > DR_MAX_DETAIL)
-		*g_utf8_offset_to_pointer(clean, DR_MAX_DETAIL) = '\0';
 	if (in->opts->replay != 0) {
 		if (!dr_store_quarantine_update(in->store, in->opts->replay,
 		    in->customer, reason, clean, error)) {
@@ -343,17 +223,10 @@ quarantine(struct ingest *in, const guint8 *msg, gsize len, gsize total,
 	res->reason = g_strdup(reason);
 	res->detail = clean;
 
-	log = g_string_new(NULL);
-	qid = dr_log_clean(queue_id(in), 40);
-	g_string_append_printf(log, "%s: status=quarantined reason=%s "
-	    "id=%" G_GINT64_FORMAT, qid, reason, res->quarantine_id);
-	dr_log_kv(log, "recipient", in->dlv.recipient);
-	line = dr_log_clean(clean, 200);
-	g_string_append_printf(log, " detail=\"%s\"", line);
-	dr_log(LOG_NOTICE, "%s", log->str);
+	line = dr_walk_quarantine_line(in->dlv.queue_id, reason,
+	    res->quarantine_id, in->dlv.recipient, clean);
+	dr_log(LOG_NOTICE, "%s", line);
 	g_free(line);
-	g_free(qid);
-	g_string_free(log, TRUE);
 	return TRUE;
 }
 
@@ -362,12 +235,8 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
     gsize total, const struct dr_ingest_opts *opts,
     struct dr_ingest_result *res, GError **error)
 {
-	const struct dr_delivery *cli = opts->delivery;
-	struct dr_mime_info mi = { 0 };
 	struct ingest in = { 0 };
-	GPtrArray *payloads = NULL;
 	GError *e = NULL, *me = NULL;
-	enum dr_kind kind;
 	gboolean ok = FALSE;
 	guint attempt, i;
 
@@ -375,24 +244,10 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 	in.store = s;
 	in.opts = opts;
 	in.log = g_ptr_array_new_with_free_func(g_free);
-	if (cli != NULL) {
-		in.dlv.queue_id = g_strdup(cli->queue_id);
-		in.dlv.sender = g_strdup(cli->sender);
-		in.dlv.recipient = g_strdup(cli->recipient);
-	}
-
-	kind = dr_unpack_sniff(msg, len);
-	if (kind == DR_KIND_UNKNOWN) {
-		payloads = dr_mime_payloads((const char *)msg, len,
-		    opts->limits, &mi, &me);
-		g_free(in.dlv.recipient);
-		in.dlv.recipient = g_strdup(pick_recipient(cli, &mi));
-		in.dlv.message_id = g_strdup(mi.message_id);
-		/* Without --sender: the envelope sender, else From:. */
-		if (in.dlv.sender == NULL)
-			in.dlv.sender = g_strdup(mi.return_path != NULL ?
-			    mi.return_path : mi.from);
-	}
+	/* A mail that does not parse is quarantined below, after the size. */
+	dr_walk_open(&in.walk, msg, len, opts->source_name ?
+	    opts->source_name : "stdin", opts->limits, &me);
+	dr_walk_delivery(&in.walk, opts->delivery, &in.dlv);
 
 	if (total > len) {
 		char *d = g_strdup_printf("message of %zu bytes is over the "
@@ -404,7 +259,7 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 		g_free(d);
 		goto out;
 	}
-	if (kind == DR_KIND_EMPTY) {
+	if (in.walk.kind == DR_KIND_EMPTY) {
 		ok = quarantine(&in, msg, len, total, "not-a-report",
 		    "empty message", res, error);
 		goto out;
@@ -418,16 +273,18 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 
 	for (attempt = 1; attempt <= DR_INGEST_ATTEMPTS; attempt++) {
 		reset_attempt(&in);
-		if (store_reports(&in, msg, len, payloads, &e))
+		if (store_reports(&in, &e))
 			break;
 		if (!dr_error_is_tempfail(e) || !dr_store_should_retry(s) ||
 		    attempt == DR_INGEST_ATTEMPTS)
 			break;
 		{
+			char *qid = dr_log_clean(queue_id(&in), 40);
 			char *why = dr_log_clean(e->message, 200);
 
 			dr_log(LOG_INFO, "%s: status=retrying reason=\"%s\"",
-			    queue_id(&in), why);
+			    qid, why);
+			g_free(qid);
 			g_free(why);
 		}
 		g_clear_error(&e);
@@ -443,11 +300,7 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 		goto out;
 	}
 	if (in.reports == 0) {
-		char *d = payloads ? describe_payloads(payloads, in.skipped) :
-		    g_strdup(kind == DR_KIND_UNKNOWN ?
-		    "not a mail and not a report file" :
-		    in.skipped > 0 ? "XML with another root element than "
-		    "<feedback>" : "no DMARC aggregate report inside");
+		char *d = dr_walk_no_report(&in.walk);
 
 		ok = quarantine(&in, msg, len, total, "not-a-report", d, res,
 		    error);
@@ -464,9 +317,7 @@ out:
 	g_clear_error(&e);
 	g_clear_error(&me);
 	g_clear_error(&in.no_customer);
-	if (payloads)
-		g_ptr_array_unref(payloads);
-	dr_mime_info_clear(&mi);
+	dr_walk_clear(&in.walk);
 	dr_delivery_clear(&in.dlv);
 	g_ptr_array_unref(in.log);
 	return ok;

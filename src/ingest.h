@@ -1,8 +1,8 @@
 /*
  * ingest.h - one message (or one bare report file) into the database.
  *
- * Glues the modules together: mime -> unpack -> xml -> store, in one
- * transaction per message.  The outcome is one of: every report in it
+ * Glues the modules together: walk (mime -> unpack -> xml) -> store, in
+ * one transaction per message.  The outcome is one of: every report in it
  * stored (or already there: duplicate), or the raw message quarantined
  * with a reason, or FALSE with DR_ERROR_TEMPFAIL (nothing committed: the
  * MTA must keep the mail and try again).
