@@ -684,13 +684,42 @@ push_inflate(struct walk *w, struct dr_stream *s, enum layer_kind kind,
 	return TRUE;
 }
 
+/* Bytes of a payload looked at to tell text from compressed data. */
+#define TEXT_SNIFF_SIZE	64
+
+/*
+ * Whether data starts like text: UTF-8 (a sequence cut at the end
+ * allowed) without control characters but tab, CR and LF.  Compressed
+ * data right after its two header bytes is as good as random, and 62
+ * random bytes pass this about never.
+ */
+static gboolean
+looks_like_text(const guint8 *data, gsize len)
+{
+	const char *end;
+	gsize i;
+
+	len = MIN(len, TEXT_SNIFF_SIZE);
+	for (i = 0; i < len; i++)
+		if ((data[i] < 0x20 && data[i] != '\t' && data[i] != '\r' &&
+		    data[i] != '\n') || data[i] == 0x7f)
+			return FALSE;
+	if (g_utf8_validate((const char *)data, (gssize)len, &end))
+		return TRUE;
+	/* Only a character cut by the window may be incomplete. */
+	return g_utf8_get_char_validated(end,
+	    (gssize)(len - (gsize)(end - (const char *)data))) ==
+	    (gunichar)-2;
+}
+
 /*
  * Two bytes of plain text can make a zlib header ("x^", "x ", "hb"), so
- * a payload that is zlib by its magic alone and fails while its first
- * bytes are peeked, before it decoded the start of anything we look for
- * (text decodes to junk, or to nothing), is no report, skipped like any
- * other, rather than a corrupt one.  A real report decodes to
- * XML or a container first, and stays an error.  Only the payload
+ * a payload that is zlib by its magic alone, reads as text, and fails
+ * while its first bytes are peeked, before it decoded the start of
+ * anything we look for, is no report: skipped like any other, rather
+ * than a corrupt one.  A real report is binary after its header, or
+ * decodes to XML or a container first, and stays an error (a truncated
+ * zlib report beside a good one must not vanish).  Only the payload
  * itself: inside a container a zlib header is no accident.
  */
 static gboolean
@@ -700,7 +729,8 @@ is_false_zlib(const struct dr_stream *s, const GError *e)
 	enum dr_kind kind;
 
 	if (l->kind != LAYER_ZLIB || l->below->kind != LAYER_MEM ||
-	    !g_error_matches(e, DR_ERROR, DR_ERROR_BAD_ARCHIVE))
+	    !g_error_matches(e, DR_ERROR, DR_ERROR_BAD_ARCHIVE) ||
+	    !looks_like_text(l->below->mem, l->below->mem_len))
 		return FALSE;
 	/* Only the peek has read from l: all it decoded is in pb. */
 	kind = dr_unpack_sniff(l->pb, MIN(l->z.total_out, PEEK_SIZE));

@@ -434,4 +434,36 @@ xml_with 's/acme.test/three.test/g; s/classic-1/ff-bare-file-2/' | gzip -n >"$WO
 is "  ... and after the domain was added, not flagged" \
 	"$?:$(sql "SELECT foreign_domain FROM report WHERE report_id = 'ff-bare-file-2'")" "0:f"
 
+# --- zlib by two bytes: text beside a report is skipped, a cut report is not --------
+# two_parts TO REPORT.gz PART2 NAME2: a mail with a gzip report and another part.
+two_parts() {
+	printf 'From: r@receiver.test\nTo: %s\nMIME-Version: 1.0\n' "$1"
+	printf 'Content-Type: multipart/mixed; boundary="b1"\n\n'
+	printf -- '--b1\nContent-Type: application/gzip\n'
+	printf 'Content-Transfer-Encoding: base64\n\n'
+	base64 -w 76 <"$2"
+	printf -- '--b1\nContent-Type: application/octet-stream\n'
+	printf 'Content-Disposition: attachment; filename="%s"\n' "$4"
+	printf 'Content-Transfer-Encoding: base64\n\n'
+	base64 -w 76 <"$3"
+	printf -- '--b1--\n'
+}
+"$GEN" --layout bare --container gzip --domain acme.test --report-id zl-good \
+	--seed 71 >"$WORK/zl-good.gz"
+"$GEN" --layout bare --container zlib --domain acme.test --report-id zl-cut \
+	--seed 72 | head -c 40 >"$WORK/zl-cut.z"
+printf 'x^ hello, see the report attached\n' >"$WORK/zl-text.txt"
+two_parts dmarc@acme.test "$WORK/zl-good.gz" "$WORK/zl-text.txt" notes.txt \
+	>"$WORK/zl1.eml"
+ingest_mail "$WORK/zl1.eml" dmarc@acme.test
+is "a text part that starts like zlib (\"x^\") beside a report: stored" \
+	"$rc:$(sql "SELECT count(*) FROM report WHERE report_id = 'zl-good'")" "0:1"
+sql "DELETE FROM report WHERE report_id = 'zl-good'" >/dev/null
+two_parts dmarc@acme.test "$WORK/zl-good.gz" "$WORK/zl-cut.z" cut.xml.z \
+	>"$WORK/zl2.eml"
+ingest_mail "$WORK/zl2.eml" dmarc@acme.test
+is "a zlib report cut in its first block beside a good one: nothing stored, quarantined bad-archive" \
+	"$rc:$(sql "SELECT count(*) FROM report WHERE report_id = 'zl-good'"):$(sql "SELECT reason FROM quarantine ORDER BY id DESC LIMIT 1")" \
+	"0:0:bad-archive"
+
 done_testing

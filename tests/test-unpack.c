@@ -683,8 +683,7 @@ static const struct sniff_case zlib_lookalikes[] = {
 	S("hb: see attachment\r\n", DR_KIND_ZLIB),
 	S("XGA, 1024x768\n", DR_KIND_ZLIB),
 	S("x^", DR_KIND_ZLIB),			/* truncated before output */
-	S("\x78\x9c", DR_KIND_ZLIB),
-	S("\x78\xda\xff\xff\xff", DR_KIND_ZLIB),	/* invalid block type */
+	S("x^ caf\xc3\xa9 cr\xc3\xa8me", DR_KIND_ZLIB),	/* UTF-8 text */
 };
 
 static void
@@ -721,6 +720,38 @@ test_zlib_lookalike_inside(void)
 	expect_error(zip, NULL, DR_ERROR_BAD_ARCHIVE, "notes.txt");
 	g_bytes_unref(gz);
 	g_bytes_unref(zip);
+}
+
+/*
+ * Binary after a zlib header is no text: broken before it decoded
+ * anything, it is still a corrupt archive, never skipped (a truncated
+ * report beside a good one would vanish).
+ */
+static void
+test_zlib_binary_broken_early(void)
+{
+	static const char *const bins[] = {
+		"\x78\x9c", "\x78\xda\xff\xff\xff", "x^\x01\x02 text",
+	};
+	/* Levels 2 to 5 write the header "x^", as text could start. */
+	struct piece p = { XML_A, strlen(XML_A), 1 };
+	GBytes *z = deflate_pieces(&p, 1, MAX_WBITS, 4);
+	GBytes *b;
+	gsize i;
+
+	g_assert_cmpmem(g_bytes_get_data(z, NULL), 2, "x^", 2);
+	for (i = 0; i < G_N_ELEMENTS(bins); i++) {
+		b = g_bytes_new_static(bins[i], strlen(bins[i]));
+		expect_error(b, NULL, DR_ERROR_BAD_ARCHIVE, "zlib");
+		g_bytes_unref(b);
+	}
+	/* A report cut within its first block: nothing decoded yet. */
+	for (i = 8; i < 40 && i < g_bytes_get_size(z); i++) {
+		b = g_bytes_new_from_bytes(z, 0, i);
+		expect_error(b, NULL, DR_ERROR_BAD_ARCHIVE, "zlib");
+		g_bytes_unref(b);
+	}
+	g_bytes_unref(z);
 }
 
 /* zlib that decoded some bytes before it broke off is corrupt. */
@@ -1276,6 +1307,8 @@ main(int argc, char **argv)
 	g_test_add_func("/unpack/zlib/text-lookalike", test_zlib_lookalike);
 	g_test_add_func("/unpack/zlib/lookalike-inside",
 	    test_zlib_lookalike_inside);
+	g_test_add_func("/unpack/zlib/binary-broken-early",
+	    test_zlib_binary_broken_early);
 	g_test_add_func("/unpack/zip/members", test_zip_members);
 	g_test_add_func("/unpack/zip/junk-entries", test_zip_junk_entries);
 	g_test_add_func("/unpack/zip/empty-name", test_zip_empty_name);
