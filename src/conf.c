@@ -160,7 +160,11 @@ dr_conf_clear(struct dr_conf *conf)
 	memset(conf, 0, sizeof(*conf));
 }
 
-/* A directory: the environment variable, else the file, else built in. */
+/*
+ * A directory: the environment variable, else the file, else built in;
+ * an empty value counts as none (an empty module directory would make
+ * dlopen search the system's library path).
+ */
 static const char *
 dir_of(const char *env_name, const char *configured, const char *builtin)
 {
@@ -168,7 +172,9 @@ dir_of(const char *env_name, const char *configured, const char *builtin)
 
 	if (env != NULL && *env != '\0')
 		return env;
-	return configured != NULL ? configured : builtin;
+	if (configured != NULL && *configured != '\0')
+		return configured;
+	return builtin;
 }
 
 const char *

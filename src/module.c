@@ -76,13 +76,21 @@ preload(struct module *m, const char *dir)
 	m->loader = g_thread_try_new("dr-load", load_thread, m, NULL);
 }
 
-static const struct dr_module_head *
-get(struct module *m, const char *dir, GError **error)
+static void
+wait_loader(struct module *m)
 {
 	if (m->loader != NULL) {
 		g_thread_join(m->loader);
 		m->loader = NULL;
-	} else if (m->api == NULL && m->why == NULL) {
+	}
+}
+
+static const struct dr_module_head *
+get(struct module *m, const char *dir, GError **error)
+{
+	if (m->loader != NULL)
+		wait_loader(m);
+	else if (m->api == NULL && m->why == NULL) {
 		set_path(m, dir);
 		load(m);
 	}
@@ -111,13 +119,17 @@ dr_module_render(const char *dir, GError **error)
 	return (const struct dr_render_api *)get(&render_module, dir, error);
 }
 
+void
+dr_module_wait(void)
+{
+	wait_loader(&ingest_module);
+	wait_loader(&render_module);
+}
+
 static void
 shutdown_module(struct module *m)
 {
-	if (m->loader != NULL) {
-		g_thread_join(m->loader);
-		m->loader = NULL;
-	}
+	wait_loader(m);
 	if (m->api != NULL && m->api->shutdown != NULL)
 		m->api->shutdown();
 	m->api = NULL;

@@ -12,8 +12,8 @@
  * (dr_module_ingest).  Operator commands load nothing.
  *
  * Modules live in [paths] module_dir (DMARC_RUA_MODULE_DIR), by default
- * $(pkglibdir), and are refused unless built from the same source as
- * the program (DR_MODULE_ABI).  They are never unloaded.
+ * $(pkglibdir), and are refused unless built from the same version and
+ * headers as the program (DR_MODULE_ABI).  They are never unloaded.
  */
 #ifndef DR_MODULE_H
 #define DR_MODULE_H
@@ -21,11 +21,16 @@
 #include <glib.h>
 
 #include "ingest.h"
+#include "module-abi.h"
 #include "pages.h"
 #include "unpack.h"
 
-/* Bump the number when a structure below changes. */
-#define DR_MODULE_ABI	PACKAGE_VERSION "/1"
+/*
+ * The version, and a digest of the headers through which the program
+ * and its modules call each other (made by make: abi_headers in
+ * Makefile.am), so that a module from another build is refused.
+ */
+#define DR_MODULE_ABI	PACKAGE_VERSION "/" DR_MODULE_HEADERS
 
 /* What every module starts with. */
 struct dr_module_head {
@@ -70,7 +75,14 @@ const struct dr_ingest_api *dr_module_ingest(const char *dir,
 /* The render module from dir; NULL with an error. */
 const struct dr_render_api *dr_module_render(const char *dir,
 	    GError **error);
-/* Runs the shutdown of each module loaded. */
+/*
+ * Waits for a preload still under way, without loading anything: ingest
+ * calls it before it cancels its alarm, so that a load that hangs (a
+ * module on a dead network file system) ends in "4.3.0" and 75 rather
+ * than in the MTA's own time limit.
+ */
+void	dr_module_wait(void);
+/* Runs the shutdown of each module loaded (waits for a preload first). */
 void	dr_module_shutdown(void);
 
 #endif /* DR_MODULE_H */

@@ -69,6 +69,16 @@ case $out in
 	echo "#   got: '$out'" ;;
 esac
 
+# A module that never finishes loading (a FIFO stands for a dead network
+# file system) while ingest fails early: the alarm still ends it, with one
+# line, before an MTA's time limit would.
+mkdir "$WORK/hang"
+mkfifo "$WORK/hang/ingest.so"
+out=$(DMARC_RUA_MODULE_DIR=$WORK/hang timeout 60 "$DR_BIN" ingest \
+	--time-budget 1 --file "$WORK/no-such-file" 2>/dev/null)
+is "a hanging module load after an early failure: exit 75, not killed" "$?" 75
+is "  ... one 4.3.0 line" "$out" "4.3.0 $WORK/no-such-file: No such file or directory"
+
 # --- the other commands -------------------------------------------------------
 out=$(DMARC_RUA_MODULE_DIR=$WORK/none "$DR_BIN" customer list 2>&1)
 is "customer list needs no module" "$?" 0
@@ -100,6 +110,16 @@ printf '[paths]\nmodule_dir = %s\n' "$MODS" >"$WORK/paths.conf"
 out=$(env -u DMARC_RUA_MODULE_DIR "$DR_BIN" -c "$WORK/paths.conf" ingest \
 	--recipient $RUA <"$WORK/bis.eml")
 is "[paths] module_dir: stored" "$?:$out:$(sql "SELECT count(*) FROM report")" "0::2"
+printf '[paths]\nmodule_dir =\n' >"$WORK/empty.conf"
+out=$(env -u DMARC_RUA_MODULE_DIR LD_LIBRARY_PATH="$MODS" "$DR_BIN" \
+	-c "$WORK/empty.conf" ingest --recipient $RUA <"$WORK/bis.eml")
+rc=$?
+if [ -n "${DR_PKGLIBDIR:-}" ] && [ ! -e "$DR_PKGLIBDIR/ingest.so" ]; then
+	is "[paths] module_dir empty: the built-in directory, not the library path" \
+		"$rc:$out" "75:4.3.0 cannot load the ingest module: $DR_PKGLIBDIR/ingest.so: cannot open shared object file: No such file or directory"
+else
+	ok "[paths] module_dir empty: not checked, a module is installed in ${DR_PKGLIBDIR:-the built-in directory}"
+fi
 printf '[paths]\nmodule_dir = %s\n' "$WORK/none" >"$WORK/none.conf"
 out=$(env -u DMARC_RUA_MODULE_DIR "$DR_BIN" -c "$WORK/none.conf" ingest \
 	--recipient $RUA <"$WORK/bis.eml")
