@@ -6,7 +6,8 @@
 -- kept of it) for one recipient; another delivery of it counts on the
 -- entry (deliveries), moves received_at to the latest one (so that
 -- `db prune` keeps what still arrives) and takes the latest reason,
--- detail, customer and delivery fields.  first_received_at is the first
+-- detail, customer (none, when the mailbox has no owner any more) and
+-- delivery fields.  first_received_at is the first
 -- delivery, NULL while there was only one.
 ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS digest bytea;
 ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS deliveries integer
@@ -57,7 +58,7 @@ AS $body$
 	ON CONFLICT (digest, size, (coalesce(recipient, ''))) DO UPDATE
 	SET received_at = now(), deliveries = q.deliveries + 1,
 	    first_received_at = coalesce(q.first_received_at, q.received_at),
-	    customer_id = coalesce(EXCLUDED.customer_id, q.customer_id),
+	    customer_id = EXCLUDED.customer_id,
 	    reason = EXCLUDED.reason, detail = EXCLUDED.detail,
 	    queue_id = EXCLUDED.queue_id, sender = EXCLUDED.sender,
 	    message_id = EXCLUDED.message_id

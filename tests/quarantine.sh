@@ -33,6 +33,21 @@ is "the same mail for another mailbox: an entry of its own" \
 ingest_mail "$WORK/text2.eml" $RUA
 is "another mail: an entry of its own" "$(sql "SELECT count(*) FROM quarantine")" 3
 
+# A mail whose mailbox lost its owner: the entry follows the latest delivery.
+new_customer gone dmarc.gone@rua.test
+printf 'From: a@b.test\nTo: dmarc.gone@rua.test\n\nNot a report.\n' \
+	>"$WORK/gone.eml"
+ingest_mail "$WORK/gone.eml" dmarc.gone@rua.test
+is "owned mailbox: quarantined for its customer" \
+	"$(sql "SELECT q.reason, c.slug FROM quarantine q JOIN customer c ON c.id = q.customer_id WHERE q.recipient = 'dmarc.gone@rua.test'")" \
+	"not-a-report|gone"
+"$DR_BIN" customer address remove gone dmarc.gone@rua.test >/dev/null
+ingest_mail "$WORK/gone.eml" dmarc.gone@rua.test
+is "  ... again after the mailbox was removed: unknown-recipient, no customer" \
+	"$(sql "SELECT reason, customer_id IS NULL, deliveries FROM quarantine WHERE recipient = 'dmarc.gone@rua.test'")" \
+	"unknown-recipient|t|2"
+sql "DELETE FROM quarantine WHERE recipient = 'dmarc.gone@rua.test'" >/dev/null
+
 # A Maildir imported twice leaves one entry per mail.
 mkdir -p "$WORK/md/cur" "$WORK/md/new" "$WORK/md/tmp"
 cp "$WORK/text2.eml" "$WORK/md/cur/1.mx:2,S"
