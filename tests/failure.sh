@@ -56,4 +56,31 @@ head -c 5000000 /dev/zero | "$DR_BIN" ingest --recipient dmarc@acme.test >/dev/n
 is "deferring still reads stdin to the end (no SIGPIPE for the MTA)" "$?" 75
 "$DR_PGCTL" start >/dev/null
 
+# --- a serialization failure is retried inside ingest ----------------------------
+# A trigger fails the first report INSERT with SQLSTATE 40001 (a sequence
+# counts, as it is not rolled back with the failure).
+sql "CREATE SEQUENCE dr_fail_once;
+	CREATE FUNCTION dr_fail_once() RETURNS trigger LANGUAGE plpgsql AS \$\$
+	BEGIN
+		IF nextval('dr_fail_once') = 1 THEN
+			RAISE EXCEPTION 'injected' USING ERRCODE = '40001';
+		END IF;
+		RETURN NEW;
+	END \$\$;
+	CREATE TRIGGER dr_fail_once BEFORE INSERT ON report
+	    FOR EACH ROW EXECUTE FUNCTION dr_fail_once()" >/dev/null ||
+	bail "cannot add the failing trigger"
+sed 's/classic-1/classic-retry/' "$R/rfc7489-basic.xml" | gzip -n >"$WORK/s.gz"
+make_mail "$WORK/s.gz" dmarc@acme.test >"$WORK/s.eml"
+qid=$(printf 'Q\033[31mR')
+out=$("$DR_BIN" ingest -v --recipient dmarc@acme.test --queue-id "$qid" \
+	<"$WORK/s.eml" 2>"$WORK/s.err")
+is "serialization failure: retried, exit 0, stored once" \
+	"$?:$out:$(sql "SELECT count(*) FROM report WHERE report_id = 'classic-retry'")" "0::1"
+check "  ... the retry is logged, its queue id cleaned like every line" \
+	grep -q '^dmarc-rua: Q\\x1b\[31mR: status=retrying reason=' "$WORK/s.err"
+is "  ... no raw escape in any log line" \
+	"$(grep -c "$(printf '\033')" "$WORK/s.err")" 0
+sql "DROP TRIGGER dr_fail_once ON report" >/dev/null
+
 done_testing
