@@ -60,7 +60,6 @@
 #include "log.h"
 #include "module.h"
 
-#define DR_IMPORT_MAX_JOBS	64
 /* Bytes of a file looked at to tell an mbox. */
 #define DR_MBOX_SNIFF		4096
 /* Pause before the second try of a deferred item. */
@@ -222,34 +221,6 @@ add_file(struct import *im, const char *path, GError **error)
 	return ok;
 }
 
-static gint
-name_order(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The names in dir, sorted (transfer full). */
-static GPtrArray *
-dir_names(const char *dir, GError **error)
-{
-	GPtrArray *names;
-	const char *name;
-	GDir *d;
-
-	d = g_dir_open(dir, 0, error);
-	if (d == NULL) {
-		(*error)->domain = DR_ERROR;
-		(*error)->code = DR_ERROR_TEMPFAIL;
-		return NULL;
-	}
-	names = g_ptr_array_new_with_free_func(g_free);
-	while ((name = g_dir_read_name(d)) != NULL)
-		g_ptr_array_add(names, g_strdup(name));
-	g_dir_close(d);
-	g_ptr_array_sort(names, name_order);
-	return names;
-}
-
 static gboolean
 is_dir(const char *dir, const char *name)
 {
@@ -279,7 +250,7 @@ add_maildir(struct import *im, const char *dir, GError **error)
 	for (i = 0; ok && i < G_N_ELEMENTS(subdirs); i++) {
 		char *sub = g_build_filename(dir, subdirs[i], NULL);
 
-		names = dir_names(sub, error);
+		names = dr_dir_list(sub, NULL, error);
 		ok = names != NULL;
 		for (j = 0; ok && j < names->len; j++) {
 			char *p = g_build_filename(sub, names->pdata[j],
@@ -293,7 +264,7 @@ add_maildir(struct import *im, const char *dir, GError **error)
 			g_ptr_array_unref(names);
 		g_free(sub);
 	}
-	if (!ok || (names = dir_names(dir, error)) == NULL)
+	if (!ok || (names = dr_dir_list(dir, NULL, error)) == NULL)
 		return FALSE;
 	/* Maildir++ folders: ".Sent", ".Archive.2019", ... */
 	for (j = 0; ok && j < names->len; j++) {
@@ -337,7 +308,7 @@ add_path(struct import *im, const char *path, gboolean top, GError **error)
 	}
 	if (is_maildir(path))
 		return add_maildir(im, path, error);
-	names = dir_names(path, error);
+	names = dr_dir_list(path, NULL, error);
 	if (names == NULL)
 		return FALSE;
 	for (i = 0; ok && i < names->len; i++) {
@@ -764,9 +735,9 @@ dr_cmd_import(int argc, char **argv)
 		    "usage: dmarc-rua import [OPTION...] PATH... (see --help)");
 		goto fail;
 	}
-	if (jobs < 1 || jobs > DR_IMPORT_MAX_JOBS) {
+	if (jobs < 1 || jobs > DR_MAX_JOBS) {
 		g_set_error(&error, DR_ERROR, DR_ERROR_USAGE,
-		    "--jobs must be between 1 and %d", DR_IMPORT_MAX_JOBS);
+		    "--jobs must be between 1 and %d", DR_MAX_JOBS);
 		goto fail;
 	}
 	for (i = 1; i < argc; i++)

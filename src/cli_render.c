@@ -210,20 +210,26 @@ write_index(const char *cdir, const char *date, GError **error)
 	g_free(fixed);
 	g_free(out);
 done:
-	if (error != NULL && *error != NULL && (*error)->domain != DR_ERROR) {
-		(*error)->domain = DR_ERROR;
-		(*error)->code = DR_ERROR_TEMPFAIL;
-	}
+	dr_error_retag(error, DR_ERROR_TEMPFAIL);
 	g_free(html);
 	g_free(src);
 	g_free(dst);
 	return ok;
 }
 
-static gint
-date_desc(gconstpointer a, gconstpointer b)
+/* A dated site: a directory named YYYY-MM-DD. */
+static gboolean
+is_dated_site(const char *cdir, const char *name)
 {
-	return -strcmp(*(const char *const *)a, *(const char *const *)b);
+	char *p;
+	gboolean yes;
+
+	if (!is_date_name(name, NULL))
+		return FALSE;
+	p = g_build_filename(cdir, name, NULL);
+	yes = g_file_test(p, G_FILE_TEST_IS_DIR);
+	g_free(p);
+	return yes;
 }
 
 /*
@@ -235,29 +241,21 @@ static gboolean
 write_archive(struct render *r, struct dr_tpl *tpl, const char *cdir,
     const char *slug, const char *name, GError **error)
 {
-	GPtrArray *dates = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *dates = dr_dir_list(cdir, is_dated_site, error);
 	char *path;
-	const char *entry;
 	gboolean ok;
-	GDir *dir;
 	GDate d, oldest;
 	guint i;
 
-	dir = g_dir_open(cdir, 0, error);
-	if (dir == NULL) {
-		g_ptr_array_unref(dates);
+	if (dates == NULL)
 		return FALSE;
-	}
-	while ((entry = g_dir_read_name(dir)) != NULL) {
-		char *p = g_build_filename(cdir, entry, NULL);
+	/* Newest first. */
+	for (i = 0; i < dates->len / 2; i++) {
+		gpointer t = dates->pdata[i];
 
-		if (is_date_name(entry, NULL) &&
-		    g_file_test(p, G_FILE_TEST_IS_DIR))
-			g_ptr_array_add(dates, g_strdup(entry));
-		g_free(p);
+		dates->pdata[i] = dates->pdata[dates->len - 1 - i];
+		dates->pdata[dates->len - 1 - i] = t;
 	}
-	g_dir_close(dir);
-	g_ptr_array_sort(dates, date_desc);
 	/* The site just published is there, so dates is not empty. */
 	is_date_name(dates->pdata[0], &oldest);
 	g_date_subtract_days(&oldest, r->keep_days);
@@ -344,10 +342,7 @@ write_last_render(struct render *r, guint customers, GError **error)
 	    r->failed, r->failed_slugs->str);
 	gboolean ok = g_file_set_contents(path, text, -1, error);
 
-	if (!ok) {
-		(*error)->domain = DR_ERROR;
-		(*error)->code = DR_ERROR_TEMPFAIL;
-	}
+	dr_error_retag(error, DR_ERROR_TEMPFAIL);
 	g_free(text);
 	g_free(path);
 	g_free(when);
@@ -415,9 +410,9 @@ dr_cmd_render(int argc, char **argv)
 		    "unexpected argument '%s'", argv[1]);
 		goto fail;
 	}
-	if (jobs != -1 && (jobs < 1 || jobs > 64)) {
+	if (jobs != -1 && (jobs < 1 || jobs > DR_MAX_JOBS)) {
 		g_set_error(&error, DR_ERROR, DR_ERROR_USAGE,
-		    "--jobs must be between 1 and 64");
+		    "--jobs must be between 1 and %d", DR_MAX_JOBS);
 		goto fail;
 	}
 	day = parse_date(date, &error);

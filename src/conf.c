@@ -123,7 +123,8 @@ dr_conf_load(struct dr_conf *conf, const char *path, GError **error)
 	conf->output_dir = g_key_file_get_string(kf, "render", "output_dir",
 	    NULL);
 	if (!get_uint(kf, "render", "keep_days", 1, 100000, &conf->keep_days,
-	    &e) || !get_uint(kf, "render", "jobs", 1, 64, &conf->jobs, &e)) {
+	    &e) || !get_uint(kf, "render", "jobs", 1, DR_MAX_JOBS,
+	    &conf->jobs, &e)) {
 		g_key_file_free(kf);
 		return fail(error, e, path);
 	}

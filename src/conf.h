@@ -27,6 +27,8 @@ struct dr_conf {
 
 #define DR_CONF_DEFAULT_OUTPUT_DIR	LOCALSTATEDIR "/lib/dmarc-rua/sites"
 #define DR_CONF_DEFAULT_KEEP_DAYS	90
+/* Most threads of render ([render] jobs, --jobs) and import (--jobs). */
+#define DR_MAX_JOBS			64
 
 #define DR_CONF_DEFAULT_PATH SYSCONFDIR "/dmarc-rua/dmarc-rua.conf"
 

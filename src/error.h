@@ -29,5 +29,11 @@ enum dr_error_code {
 
 const char *dr_error_reason(int code);
 gboolean dr_error_is_tempfail(const GError *error);
+/*
+ * Makes an error of another domain (a GLib file or option error) one of
+ * DR_ERROR with code, keeping its message; nothing when error is NULL,
+ * unset, or DR_ERROR already.
+ */
+void	dr_error_retag(GError **error, int code);
 
 #endif /* DR_ERROR_H */

@@ -50,12 +50,6 @@ dr_ingest_result_clear(struct dr_ingest_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static const char *
-queue_id(const struct ingest *in)
-{
-	return in->dlv.queue_id ? in->dlv.queue_id : "NOQUEUE";
-}
-
 static gboolean
 find_customer(struct ingest *in, GError **error)
 {
@@ -279,13 +273,11 @@ dr_ingest_message(struct dr_store *s, const guint8 *msg, gsize len,
 		    attempt == DR_INGEST_ATTEMPTS)
 			break;
 		{
-			char *qid = dr_log_clean(queue_id(&in), 40);
-			char *why = dr_log_clean(e->message, 200);
+			char *line = dr_walk_retry_line(in.dlv.queue_id,
+			    e->message);
 
-			dr_log(LOG_INFO, "%s: status=retrying reason=\"%s\"",
-			    qid, why);
-			g_free(qid);
-			g_free(why);
+			dr_log(LOG_INFO, "%s", line);
+			g_free(line);
 		}
 		g_clear_error(&e);
 		g_usleep(g_random_int_range(10, 200) * 1000);

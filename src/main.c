@@ -82,8 +82,7 @@ dr_cli_parse(struct dr_cli *cli, const char *params, const char *summary,
 	*argc = (int)g_strv_length(*argv);
 	g_option_context_free(ctx);
 	if (!ok) {
-		(*error)->domain = DR_ERROR;
-		(*error)->code = DR_ERROR_USAGE;
+		dr_error_retag(error, DR_ERROR_USAGE);
 		return FALSE;
 	}
 	dr_log_open("dmarc-rua", cli->verbose);

@@ -36,6 +36,43 @@ dr_error_is_tempfail(const GError *error)
 	    error->code == DR_ERROR_TEMPFAIL;
 }
 
+void
+dr_error_retag(GError **error, int code)
+{
+	if (error == NULL || *error == NULL || (*error)->domain == DR_ERROR)
+		return;
+	(*error)->domain = DR_ERROR;
+	(*error)->code = code;
+}
+
+static gint
+name_order(gconstpointer a, gconstpointer b)
+{
+	/* g_ptr_array_sort() passes pointers to the elements. */
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+GPtrArray *
+dr_dir_list(const char *dir, dr_dir_keep_fn keep, GError **error)
+{
+	GPtrArray *names;
+	const char *name;
+	GDir *d;
+
+	d = g_dir_open(dir, 0, error);
+	if (d == NULL) {
+		dr_error_retag(error, DR_ERROR_TEMPFAIL);
+		return NULL;
+	}
+	names = g_ptr_array_new_with_free_func(g_free);
+	while ((name = g_dir_read_name(d)) != NULL)
+		if (keep == NULL || keep(dir, name))
+			g_ptr_array_add(names, g_strdup(name));
+	g_dir_close(d);
+	g_ptr_array_sort(names, name_order);
+	return names;
+}
+
 static void
 dkim_clear(gpointer p)
 {

@@ -139,6 +139,15 @@ struct dr_limits {
 #define DR_DEFAULT_MAX_FIELD_BYTES	(64u * 1024)
 #define DR_DEFAULT_TIME_BUDGET		240
 
+/*
+ * The names in dir that keep accepts (every name when keep is NULL),
+ * sorted by strcmp (transfer full); NULL with DR_ERROR_TEMPFAIL when dir
+ * cannot be read.
+ */
+typedef gboolean (*dr_dir_keep_fn)(const char *dir, const char *name);
+GPtrArray *dr_dir_list(const char *dir, dr_dir_keep_fn keep,
+	    GError **error);
+
 void	dr_limits_init(struct dr_limits *lim);
 /* FALSE with DR_ERROR_TEMPFAIL once lim->deadline has passed. */
 gboolean dr_limits_check_deadline(const struct dr_limits *lim,

@@ -281,12 +281,8 @@ page_dict(const struct dr_site *site, const char *generated,
 static gboolean
 write_file(const char *path, const char *data, gsize len, GError **error)
 {
-	GError *err = NULL;
-
-	if (!g_file_set_contents(path, data, (gssize)len, &err)) {
-		g_set_error(error, DR_ERROR, DR_ERROR_TEMPFAIL, "%s",
-		    err->message);
-		g_error_free(err);
+	if (!g_file_set_contents(path, data, (gssize)len, error)) {
+		dr_error_retag(error, DR_ERROR_TEMPFAIL);
 		return FALSE;
 	}
 	return TRUE;
@@ -882,15 +878,12 @@ write_quality(const struct dr_site *site, struct dr_tpl *tpl,
 static gboolean
 copy_css(const char *style_css, const char *dir, GError **error)
 {
-	GError *err = NULL;
 	char *text, *path;
 	gsize len;
 	gboolean ok;
 
-	if (!g_file_get_contents(style_css, &text, &len, &err)) {
-		g_set_error(error, DR_ERROR, DR_ERROR_TEMPFAIL, "%s",
-		    err->message);
-		g_error_free(err);
+	if (!g_file_get_contents(style_css, &text, &len, error)) {
+		dr_error_retag(error, DR_ERROR_TEMPFAIL);
 		return FALSE;
 	}
 	path = g_build_filename(dir, "style.css", NULL);

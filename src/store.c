@@ -200,9 +200,10 @@ connect_advance(PGconn *conn, PostgresPollingStatusType *st, gboolean wait)
 	}
 }
 
-#define OWNER_DOMAINS \
-	"(SELECT string_agg(d.domain, E'\\n') FROM customer_domain d" \
-	" WHERE d.customer_id = a.customer_id)"
+/* The domains of customer id (an SQL expression), one per line. */
+#define DOMAINS_OF(id) \
+	"(SELECT string_agg(d.domain, E'\\n' ORDER BY d.domain)" \
+	" FROM customer_domain d WHERE d.customer_id = " id ")"
 
 /*
  * The owner of a rua mailbox: addr in lower case, or else without its
@@ -229,11 +230,13 @@ query_owner(PGconn *conn, const char *addr)
 	 * customer's domains come along, for the foreign-domain flag.
 	 */
 	if (plain == NULL)
-		res = PQexecParams(conn, "SELECT a.customer_id, " OWNER_DOMAINS
+		res = PQexecParams(conn, "SELECT a.customer_id, "
+		    DOMAINS_OF("a.customer_id")
 		    " FROM customer_address a WHERE a.address = $1", 1, NULL,
 		    v, NULL, NULL, 0);
 	else
-		res = PQexecParams(conn, "SELECT a.customer_id, " OWNER_DOMAINS
+		res = PQexecParams(conn, "SELECT a.customer_id, "
+		    DOMAINS_OF("a.customer_id")
 		    " FROM customer_address a WHERE a.address IN ($1, $2)"
 		    " ORDER BY a.address = $1 DESC LIMIT 1", 2, NULL, v, NULL,
 		    NULL, 0);
@@ -475,8 +478,8 @@ foreign_domain(struct dr_store *s, const char *name, gboolean *foreign,
 		PGresult *res;
 
 		v[0] = int64_str(cid, sizeof(cid), s->customer);
-		res = exec_params(s, "SELECT string_agg(domain, E'\\n') FROM"
-		    " customer_domain WHERE customer_id = $1", 1, v, error);
+		res = exec_params(s, "SELECT " DOMAINS_OF("$1"), 1, v,
+		    error);
 		if (res == NULL)
 			return FALSE;
 		set_domains(s, s->customer, split_array(PQgetisnull(res, 0,
@@ -974,8 +977,7 @@ split_array(const char *agg)
 	" 'YYYY-MM-DD HH24:MI:SS'), " \
 	" (SELECT string_agg(address, E'\\n' ORDER BY address)" \
 	"  FROM customer_address a WHERE a.customer_id = c.id)," \
-	" (SELECT string_agg(domain, E'\\n' ORDER BY domain)" \
-	"  FROM customer_domain d WHERE d.customer_id = c.id)," \
+	" " DOMAINS_OF("c.id") "," \
 	" (SELECT count(*) FROM report r WHERE r.customer_id = c.id)," \
 	" (SELECT count(*) FROM quarantine q WHERE q.customer_id = c.id) " \
 	"FROM customer c "
@@ -1369,36 +1371,21 @@ dr_store_quarantine_update(struct dr_store *s, gint64 id, gint64 customer_id,
 
 /* --- migrations ------------------------------------------------------------ */
 
-/* g_ptr_array_sort() passes pointers to the elements. */
-static gint
-file_order(gconstpointer a, gconstpointer b)
+/* NNN_*.sql */
+static gboolean
+is_migration(const char *dir, const char *name)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	(void)dir;
+	return g_ascii_isdigit(name[0]) && g_str_has_suffix(name, ".sql");
 }
 
 /* Sorted list of NNN_*.sql in dir; the number is the version. */
 static GPtrArray *
 migration_files(const char *dir, GError **error)
 {
-	GPtrArray *files;
-	const char *name;
-	GDir *d;
+	GPtrArray *files = dr_dir_list(dir, is_migration, error);
 
-	d = g_dir_open(dir, 0, error);
-	if (d == NULL) {
-		if (error && *error) {
-			(*error)->domain = DR_ERROR;
-			(*error)->code = DR_ERROR_TEMPFAIL;
-		}
-		return NULL;
-	}
-	files = g_ptr_array_new_with_free_func(g_free);
-	while ((name = g_dir_read_name(d)) != NULL)
-		if (g_ascii_isdigit(name[0]) && g_str_has_suffix(name, ".sql"))
-			g_ptr_array_add(files, g_strdup(name));
-	g_dir_close(d);
-	g_ptr_array_sort(files, file_order);
-	if (files->len == 0) {
+	if (files != NULL && files->len == 0) {
 		g_set_error(error, DR_ERROR, DR_ERROR_TEMPFAIL,
 		    "no migrations in %s", dir);
 		g_ptr_array_unref(files);

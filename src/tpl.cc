@@ -225,7 +225,6 @@ name_ok(const char *name)
 static gboolean
 load(struct dr_tpl *t, const char *name, GError **error)
 {
-	GError *err = NULL;
 	char *path, *text;
 	gsize len;
 	bool ok;
@@ -233,10 +232,9 @@ load(struct dr_tpl *t, const char *name, GError **error)
 	if (t->loaded->count(name) != 0)
 		return TRUE;
 	path = g_build_filename(t->dir, name, NULL);
-	if (!g_file_get_contents(path, &text, &len, &err)) {
-		g_set_error(error, DR_ERROR, DR_ERROR_TEMPFAIL,
-		    "template %s: %s", path, err->message);
-		g_error_free(err);
+	if (!g_file_get_contents(path, &text, &len, error)) {
+		g_prefix_error(error, "template %s: ", path);
+		dr_error_retag(error, DR_ERROR_TEMPFAIL);
 		g_free(path);
 		return FALSE;
 	}

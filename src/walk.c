@@ -196,14 +196,24 @@ dr_walk_detail(const char *detail)
 	return clean;
 }
 
-char *
-dr_walk_report_line(const char *queue_id, const struct dr_report *rep,
-    const char *status)
+/* "QUEUEID: status=STATUS", the start of every line of ingest. */
+static GString *
+line_new(const char *queue_id, const char *status)
 {
 	GString *line = g_string_new(NULL);
 	char *qid = dr_log_clean(queue_id ? queue_id : "NOQUEUE", 40);
 
 	g_string_append_printf(line, "%s: status=%s", qid, status);
+	g_free(qid);
+	return line;
+}
+
+char *
+dr_walk_report_line(const char *queue_id, const struct dr_report *rep,
+    const char *status)
+{
+	GString *line = line_new(queue_id, status);
+
 	dr_log_kv(line, "org", rep->org_name);
 	dr_log_kv(line, "report_id", rep->report_id);
 	dr_log_kv(line, "domain", rep->domain);
@@ -211,7 +221,6 @@ dr_walk_report_line(const char *queue_id, const struct dr_report *rep,
 	    G_GINT64_FORMAT " records=%" G_GINT64_FORMAT " messages=%"
 	    G_GINT64_FORMAT, rep->begin, rep->end, rep->record_count,
 	    rep->message_count);
-	g_free(qid);
 	return g_string_free(line, FALSE);
 }
 
@@ -219,15 +228,24 @@ char *
 dr_walk_quarantine_line(const char *queue_id, const char *reason,
     gint64 id, const char *recipient, const char *detail)
 {
-	GString *line = g_string_new(NULL);
-	char *qid = dr_log_clean(queue_id ? queue_id : "NOQUEUE", 40);
+	GString *line = line_new(queue_id, "quarantined");
 	char *d = dr_log_clean(detail, 200);
 
-	g_string_append_printf(line, "%s: status=quarantined reason=%s "
-	    "id=%" G_GINT64_FORMAT, qid, reason, id);
+	g_string_append_printf(line, " reason=%s id=%" G_GINT64_FORMAT,
+	    reason, id);
 	dr_log_kv(line, "recipient", recipient);
 	g_string_append_printf(line, " detail=\"%s\"", d);
 	g_free(d);
-	g_free(qid);
+	return g_string_free(line, FALSE);
+}
+
+char *
+dr_walk_retry_line(const char *queue_id, const char *why)
+{
+	GString *line = line_new(queue_id, "retrying");
+	char *w = dr_log_clean(why, 200);
+
+	g_string_append_printf(line, " reason=\"%s\"", w);
+	g_free(w);
 	return g_string_free(line, FALSE);
 }

@@ -86,5 +86,7 @@ char	*dr_walk_report_line(const char *queue_id,
 	    const struct dr_report *rep, const char *status);
 char	*dr_walk_quarantine_line(const char *queue_id, const char *reason,
 	    gint64 id, const char *recipient, const char *detail);
+/* The line of a transaction tried again after a serialization failure. */
+char	*dr_walk_retry_line(const char *queue_id, const char *why);
 
 #endif /* DR_WALK_H */

@@ -6,11 +6,8 @@
 #
 # It stops and starts PostgreSQL, so it runs on a cluster of its own.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-if [ -z "${DR_OWN_PG:-}" ]; then
-	command -v psql >/dev/null 2>&1 || { echo "1..0 # SKIP psql not installed"; [ "${CI:-}" != true ]; exit; }
-	DR_OWN_PG=1 exec "$top_srcdir/tests/run-with-pg" sh "$0" "$@"
-fi
 . "$top_srcdir/tests/lib.sh"
+own_cluster "$@"
 setup_db
 R=$FIXTURES/reports
 S=$top_srcdir/share/samples

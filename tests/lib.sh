@@ -55,6 +55,14 @@ is() {
 	fi
 }
 
+# own_cluster "$@": for a test that stops or kills PostgreSQL: runs the
+# script again under tests/run-with-pg, on a cluster of its own.
+own_cluster() {
+	[ -z "${DR_OWN_PG:-}" ] || return 0
+	command -v psql >/dev/null 2>&1 || skip_all "psql not installed"
+	DR_OWN_PG=1 exec "$top_srcdir/tests/run-with-pg" sh "$0" "$@"
+}
+
 bail() {
 	echo "Bail out! $*"
 	exit 1

@@ -23,9 +23,7 @@
 [ -x /usr/sbin/postfix ] && [ -x /usr/sbin/sendmail ] ||
 	skip_all "Postfix not installed (apt-get install postfix)"
 [ "$(id -u)" = 0 ] || skip_all "Postfix needs root"
-if [ -z "${DR_OWN_PG:-}" ]; then
-	DR_OWN_PG=1 exec "$top_srcdir/tests/run-with-pg" sh "$0" "$@"
-fi
+own_cluster "$@"
 setup_db
 EX=$top_srcdir/share/examples
 R=$FIXTURES/reports
