@@ -35,14 +35,9 @@ DAY=1772323200			# 2026-03-01 00:00 UTC, inside the window
 # report ID ORG BEGIN IP COUNT DKIM SPF DISPOSITION [DOMAIN]: a one-record
 # report for acme, its policy_evaluated verdicts as given.
 report() {
-	sed -e "s/classic-1/$1/" -e "s/Classic Receiver/$2/" \
-		-e "s/1772323200/$3/" -e "s/1772409599/$(($3 + 86399))/" \
-		-e "s/198.51.100.7/$4/" -e "s|<count>12<|<count>$5<|" \
-		-e "s|<dkim>pass</dkim>|<dkim>$6</dkim>|" \
-		-e "s|<spf>pass</spf>|<spf>$7</spf>|" \
-		-e "s|<disposition>none<|<disposition>$8<|" \
-		-e "s/acme.test/${9:-acme.test}/g" \
-		"$R/rfc7489-basic.xml" >"$WORK/r.xml"
+	fixture_report id="$1" org="$2" begin="$3" ip="$4" count="$5" \
+		dkim="$6" spf="$7" disposition="$8" domain="${9:-acme.test}" \
+		>"$WORK/r.xml"
 	"$DR_BIN" ingest --file "$WORK/r.xml" --customer acme >/dev/null 2>&1 ||
 		echo "# ingest of $1 failed"
 }

@@ -158,6 +158,39 @@ make_mail() {
 	printf -- '--b1--\n'
 }
 
+# fixture_report [KEY=VALUE]...: tests/fixtures/reports/rfc7489-basic.xml
+# (one record) on stdout, with what is given in place of its values:
+# id, org, begin, end (default begin + 86399), ip, count, dkim, spf and
+# disposition (its policy_evaluated verdicts), domain (every acme.test).
+fixture_report() {
+	_id=classic-1 _org="Classic Receiver" _begin=1772323200 _end=
+	_ip=198.51.100.7 _count=12 _dkim=pass _spf=pass _disp=none
+	_domain=acme.test
+	for _kv; do
+		case $_kv in
+		id=*) _id=${_kv#id=} ;;
+		org=*) _org=${_kv#org=} ;;
+		begin=*) _begin=${_kv#begin=} ;;
+		end=*) _end=${_kv#end=} ;;
+		ip=*) _ip=${_kv#ip=} ;;
+		count=*) _count=${_kv#count=} ;;
+		dkim=*) _dkim=${_kv#dkim=} ;;
+		spf=*) _spf=${_kv#spf=} ;;
+		disposition=*) _disp=${_kv#disposition=} ;;
+		domain=*) _domain=${_kv#domain=} ;;
+		*) bail "fixture_report: unknown $_kv" ;;
+		esac
+	done
+	sed -e "s/classic-1/$_id/" -e "s/Classic Receiver/$_org/" \
+		-e "s/1772323200/$_begin/" \
+		-e "s/1772409599/${_end:-$((_begin + 86399))}/" \
+		-e "s/198.51.100.7/$_ip/" -e "s|<count>12<|<count>$_count<|" \
+		-e "s|<dkim>pass</dkim>|<dkim>$_dkim</dkim>|" \
+		-e "s|<spf>pass</spf>|<spf>$_spf</spf>|" \
+		-e "s|<disposition>none<|<disposition>$_disp<|" \
+		-e "s/acme.test/$_domain/g" "$FIXTURES/reports/rfc7489-basic.xml"
+}
+
 # gz FILE: gzip-compressed copy of FILE on stdout.
 gz() {
 	gzip -9 -n -c <"$1"

@@ -12,10 +12,8 @@ DAY=1772323200			# 2026-03-01 00:00 UTC, inside the window
 
 # report SLUG ID ORG BEGIN IP [DOMAIN]: a one-record report for SLUG.
 report() {
-	sed -e "s/classic-1/$2/" -e "s/Classic Receiver/$3/" \
-		-e "s/1772323200/$4/" -e "s/1772409599/$(($4 + 86399))/" \
-		-e "s/198.51.100.7/$5/" -e "s/acme.test/${6:-acme.test}/g" \
-		"$R/rfc7489-basic.xml" >"$WORK/r.xml"
+	fixture_report id="$2" org="$3" begin="$4" ip="$5" \
+		domain="${6:-acme.test}" >"$WORK/r.xml"
 	"$DR_BIN" ingest --file "$WORK/r.xml" --customer "$1" >/dev/null 2>&1 ||
 		echo "# ingest of $2 failed"
 }

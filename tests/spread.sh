@@ -117,10 +117,7 @@ new_customer acme dmarc.acme@rua.test acme.test
 # report ID BEGIN END COUNT: the RFC 7489 fixture with that period and
 # count, ingested as a bare file.
 report() {
-	sed -e "s|<report_id>classic-1<|<report_id>$1<|" \
-	    -e "s|<begin>1772323200<|<begin>$2<|" \
-	    -e "s|<end>1772409599<|<end>$3<|" \
-	    -e "s|<count>12<|<count>$4<|" "$R/rfc7489-basic.xml" \
+	fixture_report id="$1" begin="$2" end="$3" count="$4" \
 	    >"$WORK/$1.xml"
 	"$DR_BIN" ingest --file "$WORK/$1.xml" --customer acme \
 	    >"$WORK/$1.out" 2>&1 || not_ok "ingest $1: $(cat "$WORK/$1.out")"
